@@ -1,0 +1,178 @@
+package io.aigne.hub;
+
+import io.aigne.hub.auth.AccessKeys;
+import io.aigne.hub.auth.IssuedKey;
+import io.aigne.hub.auth.OwnerBootstrap;
+import io.aigne.hub.auth.UserStore;
+import io.aigne.hub.config.HubConfig;
+import io.aigne.hub.gateway.ModelCatalog;
+import io.aigne.hub.gateway.StreamWatchdog;
+import io.aigne.hub.gateway.openai.OpenAiGateway;
+import io.aigne.hub.gateway.upstream.JdkUpstreamClient;
+import io.aigne.hub.gateway.upstream.UpstreamClient;
+import io.aigne.hub.provider.ProviderService;
+import io.aigne.hub.provider.ProviderStore;
+import io.aigne.hub.provider.openai.OpenAiUpstream;
+import io.aigne.hub.routing.Router;
+import io.aigne.hub.secret.MasterKeyRing;
+import io.aigne.hub.secret.SecretBox;
+import io.aigne.hub.server.Authenticator;
+import io.aigne.hub.server.HubServer;
+import io.aigne.hub.store.Database;
+import io.aigne.hub.usage.ModelCallStore;
+import io.aigne.hub.usage.UsageLedger;
+import io.aigne.hub.web.api.AccessKeysApi;
+import io.aigne.hub.web.api.ModelCallsApi;
+import io.aigne.hub.web.api.ProvidersApi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running hub: the database, the secrets, the router, the ledger and the HTTP server, wired by hand in the
+ * order they depend on each other, and closed in reverse: stop accepting, finish in-flight calls, flush the
+ * ledger, close the database.
+ */
+public final class Hub implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
+    /** Secrets sealed in the database are sealed under subkeys for this purpose. */
+    public static final String CREDENTIAL_PURPOSE = "provider-credentials";
+
+    private final HubConfig config;
+    private final Database database;
+    private final UserStore users;
+    private final AccessKeys keys;
+    private final ProviderStore providers;
+    private final ProviderService providerService;
+    private final Router router;
+    private final UsageLedger ledger;
+    private final StreamWatchdog watchdog;
+    private final UpstreamClient upstreamClient;
+    private final ScheduledExecutorService background;
+    private final HubServer server;
+    private final Optional<IssuedKey> initialOwnerKey;
+    private volatile boolean closed;
+
+    private Hub(HubConfig config) {
+        this.config = config;
+        Path dataDir = Path.of(config.dataDir());
+        this.database = Database.open(config.database(), dataDir);
+        MasterKeyRing ring = MasterKeyRing.load(config.security(), dataDir);
+        SecretBox box = new SecretBox(ring, CREDENTIAL_PURPOSE);
+        this.users = new UserStore(database.jdbi());
+        this.keys = new AccessKeys(database.jdbi(), Duration.ofSeconds(config.security().accessKeyCacheSeconds()));
+        this.providers = new ProviderStore(database.jdbi(), box);
+        this.background = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("hub-background-", 0)
+                .daemon(true).factory());
+        this.router = new Router(providers, config.routing(), Clock.systemUTC(), background);
+        this.providerService = new ProviderService(providers, router);
+        router.reload();
+        providerService.syncDeclared(config.providers());
+        this.initialOwnerKey = OwnerBootstrap.ensureOwner(users, keys);
+
+        this.ledger = new UsageLedger(database.jdbi(), config.ledger().batchSize(),
+                Duration.ofMillis(config.ledger().flushIntervalMillis()));
+        this.watchdog = new StreamWatchdog(Duration.ofMillis(config.upstream().streamIdleTimeoutMillis()));
+        this.upstreamClient = new JdkUpstreamClient(Duration.ofMillis(config.upstream().connectTimeoutMillis()));
+        OpenAiUpstream openAi = new OpenAiUpstream(upstreamClient,
+                Duration.ofMillis(config.upstream().firstByteTimeoutMillis()));
+        Authenticator auth = new Authenticator(keys);
+        ModelCatalog catalog = new ModelCatalog(router, openAi,
+                Duration.ofSeconds(config.routing().modelListCacheSeconds()));
+        long maxBody = config.server().maxBodyBytes();
+        OpenAiGateway gateway = new OpenAiGateway(auth, router, openAi, ledger, watchdog, catalog,
+                new OpenAiGateway.Limits(maxBody, config.upstream().maxResponseBytes(),
+                        Duration.ofMillis(config.upstream().drainAfterDisconnectMillis())));
+        ProvidersApi providersApi = new ProvidersApi(auth, providerService, providers, router, openAi, maxBody);
+        AccessKeysApi keysApi = new AccessKeysApi(auth, keys, users, maxBody);
+        ModelCallsApi callsApi = new ModelCallsApi(auth, new ModelCallStore(database.jdbi()));
+
+        background.scheduleWithFixedDelay(() -> quietly("re-testing refused credentials",
+                () -> router.retestDue(openAi::probe)), 1, 1, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(() -> quietly("reloading the routing table", router::reload),
+                15, 15, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(() -> quietly("recording key use", keys::flushLastUsed),
+                5, 5, TimeUnit.SECONDS);
+
+        this.server = new HubServer(config.server().host(), config.server().port(),
+                Duration.ofSeconds(config.server().shutdownGraceSeconds()),
+                List.of(gateway::register, providersApi::register, keysApi::register, callsApi::register));
+        LOG.info("AIGNE Hub listening on http://{}:{} (database: {})", config.server().host(), server.port(),
+                database.dialect().name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    public static Hub start(HubConfig config) {
+        return new Hub(config);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public HubConfig config() {
+        return config;
+    }
+
+    /** The first owner key when this start created the owner; shown once, never stored. */
+    public Optional<IssuedKey> initialOwnerKey() {
+        return initialOwnerKey;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public UserStore users() {
+        return users;
+    }
+
+    public AccessKeys keys() {
+        return keys;
+    }
+
+    public UsageLedger ledger() {
+        return ledger;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    public ProviderService providerService() {
+        return providerService;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("shutting down: finishing in-flight calls (up to {} s), then flushing the usage ledger",
+                config.server().shutdownGraceSeconds());
+        server.close();
+        ledger.close();
+        background.shutdownNow();
+        quietly("recording key use", keys::flushLastUsed);
+        watchdog.close();
+        upstreamClient.close();
+        database.close();
+        LOG.info("stopped; {} call records written by this run", ledger.written());
+    }
+
+    private static void quietly(String what, Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.warn("{} failed: {}", what, e.getMessage());
+        }
+    }
+}

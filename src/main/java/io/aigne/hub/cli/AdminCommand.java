@@ -1,0 +1,174 @@
+package io.aigne.hub.cli;
+
+import io.aigne.hub.Hub;
+import io.aigne.hub.auth.AccessKey;
+import io.aigne.hub.auth.AccessKeys;
+import io.aigne.hub.auth.IssuedKey;
+import io.aigne.hub.auth.Role;
+import io.aigne.hub.auth.User;
+import io.aigne.hub.auth.UserStore;
+import io.aigne.hub.config.HubConfig;
+import io.aigne.hub.provider.ProviderStore;
+import io.aigne.hub.secret.MasterKeyRing;
+import io.aigne.hub.secret.SecretBox;
+import io.aigne.hub.store.Database;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** Administration straight against the database, for bootstrap and recovery; the HTTP API does the rest. */
+@Command(name = "admin", description = "Manage users, access keys and the master key directly in the database.",
+        subcommands = {AdminCommand.CreateKey.class, AdminCommand.ListKeys.class, AdminCommand.RevokeKey.class,
+                AdminCommand.CreateUser.class, AdminCommand.ListUsers.class, AdminCommand.RotateMasterKey.class})
+public final class AdminCommand implements Runnable {
+    @Override
+    public void run() {
+        System.err.println("choose a subcommand: create-key, list-keys, revoke-key, create-user, list-users, rotate-master-key");
+    }
+
+    abstract static class WithDatabase implements Callable<Integer> {
+        @Mixin
+        ConfigOptions configOptions;
+
+        HubConfig config;
+
+        @Override
+        public final Integer call() {
+            config = configOptions.load();
+            try (Database db = Database.open(config.database(), Path.of(config.dataDir()))) {
+                return run(db);
+            }
+        }
+
+        abstract int run(Database db);
+
+        User user(UserStore users, String name) {
+            return users.byName(name).orElseThrow(() -> new IllegalArgumentException("no user named '" + name
+                    + "' (./hub admin list-users shows them)"));
+        }
+    }
+
+    @Command(name = "create-key", description = "Create an access key for a user and print it once.")
+    static final class CreateKey extends WithDatabase {
+        @Option(names = "--user", required = true, description = "user name, e.g. owner")
+        String user;
+        @Option(names = "--name", description = "a name to recognise the key by")
+        String name;
+        @Option(names = "--app", description = "the application that will use the key")
+        String app;
+
+        @Override
+        int run(Database db) {
+            User u = user(new UserStore(db.jdbi()), user);
+            IssuedKey key = new AccessKeys(db.jdbi(), Duration.ofSeconds(1)).issue(u.id(), name, app);
+            System.out.println("Access key for " + u.name() + " (id " + key.key().id() + "), shown only now:");
+            System.out.println(key.secret());
+            return 0;
+        }
+    }
+
+    @Command(name = "list-keys", description = "List a user's access keys (never their secrets).")
+    static final class ListKeys extends WithDatabase {
+        @Option(names = "--user", required = true)
+        String user;
+
+        @Override
+        int run(Database db) {
+            User u = user(new UserStore(db.jdbi()), user);
+            for (AccessKey k : new AccessKeys(db.jdbi(), Duration.ofSeconds(1)).listForUser(u.id())) {
+                System.out.printf("%s  %-16s %-20s created %s%s%n", k.id(), k.hint(), k.name() == null ? "" : k.name(),
+                        Instant.ofEpochMilli(k.createdAt()), k.revoked() ? "  REVOKED" : "");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "revoke-key", description = "Revoke an access key by id (running hubs stop accepting it "
+            + "within security.accessKeyCacheSeconds).")
+    static final class RevokeKey extends WithDatabase {
+        @Parameters(paramLabel = "KEY_ID")
+        String id;
+
+        @Override
+        int run(Database db) {
+            boolean revoked = new AccessKeys(db.jdbi(), Duration.ofSeconds(1)).revoke(id);
+            System.out.println(revoked ? "revoked " + id : "no active key with id " + id);
+            return revoked ? 0 : 1;
+        }
+    }
+
+    @Command(name = "create-user", description = "Create a user.")
+    static final class CreateUser extends WithDatabase {
+        @Parameters(paramLabel = "NAME")
+        String name;
+        @Option(names = "--role", defaultValue = "member", description = "owner, admin, member or guest (default member)")
+        String role;
+
+        @Override
+        int run(Database db) {
+            UserStore users = new UserStore(db.jdbi());
+            if (users.byName(name).isPresent()) {
+                System.err.println("a user named '" + name + "' already exists");
+                return 1;
+            }
+            User u = users.create(name, null, null, Role.parse(role));
+            System.out.println("created user " + u.name() + " (" + u.role().wireName() + ", id " + u.id() + ")");
+            return 0;
+        }
+    }
+
+    @Command(name = "list-users", description = "List users.")
+    static final class ListUsers extends WithDatabase {
+        @Override
+        int run(Database db) {
+            for (User u : new UserStore(db.jdbi()).list()) {
+                System.out.printf("%s  %-20s %-7s%s%n", u.id(), u.name(), u.role().wireName(), u.disabled() ? "  DISABLED" : "");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "rotate-master-key", description = "Re-encrypt every provider credential under a new master key.")
+    static final class RotateMasterKey extends WithDatabase {
+        @Option(names = "--new-key", description = "with a configured security.masterKey: the new key (base64 of 32 "
+                + "bytes); generated when omitted")
+        String newKey;
+
+        @Override
+        int run(Database db) {
+            MasterKeyRing ring = MasterKeyRing.load(config.security(), Path.of(config.dataDir()));
+            byte[] key = newKey == null ? MasterKeyRing.newKey() : Base64.getDecoder().decode(newKey.trim());
+            if (key.length != 32) {
+                System.err.println("--new-key must be base64 of 32 bytes (openssl rand -base64 32)");
+                return 1;
+            }
+            ProviderStore reader = new ProviderStore(db.jdbi(), new SecretBox(ring, Hub.CREDENTIAL_PURPOSE));
+            if (ring.fileManaged()) {
+                MasterKeyRing next = ring.withNewVersion(key);
+                int count = reader.resealAll(new SecretBox(next, Hub.CREDENTIAL_PURPOSE));
+                next.withoutOldVersions();
+                System.out.println("re-encrypted " + count + " credentials under master key version "
+                        + next.currentVersion() + "; the key file now holds only that version");
+                return 0;
+            }
+            Map<Integer, byte[]> versions = new HashMap<>();
+            int nextVersion = ring.currentVersion() + 1;
+            versions.put(nextVersion, key);
+            int count = reader.resealAll(new SecretBox(MasterKeyRing.of(versions), Hub.CREDENTIAL_PURPOSE));
+            System.out.println("re-encrypted " + count + " credentials under master key version " + nextVersion + ".");
+            System.out.println("Now set security.masterKey (or AIGNE_HUB_SECURITY_MASTER_KEY) to:");
+            System.out.println(MasterKeyRing.format(nextVersion, key));
+            System.out.println("and restart the hub; the previous key is no longer needed.");
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.aigne.hub.cli;
+
+import io.aigne.hub.Hub;
+import io.aigne.hub.auth.OwnerBootstrap;
+import io.aigne.hub.config.HubConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "serve", description = "Start the hub (embedded SQLite under the data directory unless configured otherwise).")
+public final class ServeCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions configOptions;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        HubConfig config = configOptions.load();
+        Hub hub = Hub.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("hub-shutdown").unstarted(() -> {
+            hub.close();
+            stopped.countDown();
+        }));
+        printBanner(System.out, hub, config);
+        stopped.await();
+        return 0;
+    }
+
+    private static void printBanner(PrintStream out, Hub hub, HubConfig config) {
+        String base = "http://" + config.server().host() + ":" + hub.port();
+        out.println();
+        out.println("  AIGNE Hub is running at " + base);
+        out.println("  OpenAI-compatible API: " + base + "/v1   (Authorization: Bearer <access key>)");
+        out.println("  Data directory:        " + Path.of(config.dataDir()).toAbsolutePath().normalize());
+        hub.initialOwnerKey().ifPresentOrElse(key -> {
+            out.println();
+            out.println("  First start: created the owner user '" + OwnerBootstrap.OWNER_NAME + "'. Its access key, shown only now:");
+            out.println();
+            out.println("      " + key.secret());
+            out.println();
+            out.println("  Keep it safe; it is stored only as a hash. More keys: ./hub admin create-key --user owner");
+        }, () -> out.println("  Access keys:           ./hub admin create-key --user owner   (or POST /api/user/access-keys)"));
+        out.println("  Add a provider:        POST " + base + "/api/ai-providers   (see README)");
+        out.println("  Stop with Ctrl-C (in-flight calls finish, the usage ledger is flushed).");
+        out.println();
+        out.flush();
+    }
+}

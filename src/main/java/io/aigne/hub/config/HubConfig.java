@@ -1,0 +1,97 @@
+package io.aigne.hub.config;
+
+import java.util.List;
+
+/**
+ * The whole configuration of a hub, bound from one YAML file with environment overrides (see {@link ConfigLoader}).
+ * Every leaf can be overridden by an environment variable named after its path, e.g. {@code server.port} by
+ * {@code AIGNE_HUB_SERVER_PORT}.
+ */
+public record HubConfig(
+        ServerConfig server,
+        String dataDir,
+        DatabaseConfig database,
+        SecurityConfig security,
+        UpstreamConfig upstream,
+        RoutingConfig routing,
+        LedgerConfig ledger,
+        List<ProviderDeclaration> providers) {
+
+    public HubConfig {
+        providers = providers == null ? List.of() : List.copyOf(providers);
+    }
+
+    public record ServerConfig(
+            String host,
+            int port,
+            long maxBodyBytes,
+            int shutdownGraceSeconds,
+            String publicUrl) {
+    }
+
+    /** An empty {@code url} means the embedded SQLite database under the data directory. */
+    public record DatabaseConfig(String url, String username, String password, int poolSize) {
+        public boolean embedded() {
+            return url == null || url.isBlank();
+        }
+    }
+
+    /**
+     * {@code masterKey}: base64 of 32 bytes, optionally prefixed by {@code <version>:}. Empty means a key file
+     * generated under the data directory. {@code previousMasterKeys} keep older versions readable during a
+     * rotation.
+     */
+    public record SecurityConfig(String masterKey, List<String> previousMasterKeys, int accessKeyCacheSeconds) {
+        public SecurityConfig {
+            previousMasterKeys = previousMasterKeys == null ? List.of() : List.copyOf(previousMasterKeys);
+        }
+    }
+
+    public record UpstreamConfig(
+            int connectTimeoutMillis,
+            int firstByteTimeoutMillis,
+            int streamIdleTimeoutMillis,
+            long maxResponseBytes,
+            int drainAfterDisconnectMillis) {
+    }
+
+    public record RoutingConfig(
+            int maxAttempts,
+            int rateLimitCooldownSeconds,
+            int retestInitialSeconds,
+            int retestMaxSeconds,
+            int modelListCacheSeconds) {
+    }
+
+    public record LedgerConfig(int batchSize, int flushIntervalMillis) {
+    }
+
+    /** A provider declared in the configuration file; its credentials usually come from environment variables. */
+    public record ProviderDeclaration(
+            String name,
+            String type,
+            String displayName,
+            String baseUrl,
+            String region,
+            Boolean enabled,
+            List<String> models,
+            List<CredentialDeclaration> credentials) {
+        public ProviderDeclaration {
+            models = models == null ? List.of() : List.copyOf(models);
+            credentials = credentials == null ? List.of() : List.copyOf(credentials);
+        }
+    }
+
+    public record CredentialDeclaration(
+            String name,
+            String apiKey,
+            String accessKeyId,
+            String secretAccessKey,
+            String sessionToken,
+            Integer weight) {
+        @Override
+        public String toString() {
+            return "CredentialDeclaration[name=" + name + ", weight=" + weight + "]";
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.aigne.hub.provider;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The kinds of upstream the hub knows, with their real default endpoints (from each provider's API reference)
+ * and the order in which they are preferred when a model is asked for without a provider (spec §14.1).
+ */
+public enum ProviderType {
+    OPENAI("openai", WireFormat.OPENAI, "https://api.openai.com/v1", 1, CredentialKind.API_KEY),
+    ANTHROPIC("anthropic", WireFormat.ANTHROPIC, "https://api.anthropic.com", 1, CredentialKind.API_KEY),
+    GOOGLE("google", WireFormat.GEMINI, "https://generativelanguage.googleapis.com", 1, CredentialKind.API_KEY),
+    DEEPSEEK("deepseek", WireFormat.OPENAI, "https://api.deepseek.com", 1, CredentialKind.API_KEY),
+    XAI("xai", WireFormat.OPENAI, "https://api.x.ai/v1", 1, CredentialKind.API_KEY),
+    DOUBAO("doubao", WireFormat.OPENAI, "https://ark.cn-beijing.volces.com/api/v3", 1, CredentialKind.API_KEY),
+    IDEOGRAM("ideogram", WireFormat.IDEOGRAM, "https://api.ideogram.ai", 1, CredentialKind.API_KEY),
+    BEDROCK("bedrock", WireFormat.BEDROCK, null, 2, CredentialKind.ACCESS_KEY_PAIR),
+    OPENROUTER("openrouter", WireFormat.OPENAI, "https://openrouter.ai/api/v1", 3, CredentialKind.API_KEY),
+    POE("poe", WireFormat.OPENAI, "https://api.poe.com/v1", 3, CredentialKind.API_KEY),
+    OLLAMA("ollama", WireFormat.OPENAI, "http://127.0.0.1:11434/v1", 4, CredentialKind.API_KEY),
+    LMSTUDIO("lmstudio", WireFormat.OPENAI, "http://127.0.0.1:1234/v1", 4, CredentialKind.API_KEY);
+
+    private final String id;
+    private final WireFormat wire;
+    private final String defaultBaseUrl;
+    private final int rank;
+    private final CredentialKind credentialKind;
+
+    ProviderType(String id, WireFormat wire, String defaultBaseUrl, int rank, CredentialKind credentialKind) {
+        this.id = id;
+        this.wire = wire;
+        this.defaultBaseUrl = defaultBaseUrl;
+        this.rank = rank;
+        this.credentialKind = credentialKind;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public WireFormat wire() {
+        return wire;
+    }
+
+    public Optional<String> defaultBaseUrl() {
+        return Optional.ofNullable(defaultBaseUrl);
+    }
+
+    public int rank() {
+        return rank;
+    }
+
+    public CredentialKind credentialKind() {
+        return credentialKind;
+    }
+
+    /** Local servers (Ollama, LM Studio) usually accept any key; the hub then sends none if none is set. */
+    public boolean keyOptional() {
+        return this == OLLAMA || this == LMSTUDIO;
+    }
+
+    /** Whether this hub can call the type today; the native adapters of the other types are not built yet. */
+    public boolean callable() {
+        return wire == WireFormat.OPENAI;
+    }
+
+    public static Optional<ProviderType> byId(String id) {
+        if (id == null) {
+            return Optional.empty();
+        }
+        String normalized = id.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
+        if (normalized.equals("gemini")) {
+            return Optional.of(GOOGLE);
+        }
+        return Arrays.stream(values()).filter(t -> t.id.equals(normalized)).findFirst();
+    }
+
+    public static List<String> callableIds() {
+        return Arrays.stream(values()).filter(ProviderType::callable).map(ProviderType::id).toList();
+    }
+}
