@@ -59,6 +59,7 @@ public final class Hub implements AutoCloseable {
     private final ScheduledExecutorService background;
     private final HubServer server;
     private final Optional<IssuedKey> initialOwnerKey;
+    private final OpenAiGateway gateway;
     private volatile boolean closed;
 
     private Hub(HubConfig config) {
@@ -88,7 +89,7 @@ public final class Hub implements AutoCloseable {
         ModelCatalog catalog = new ModelCatalog(router, openAi,
                 Duration.ofSeconds(config.routing().modelListCacheSeconds()));
         long maxBody = config.server().maxBodyBytes();
-        OpenAiGateway gateway = new OpenAiGateway(auth, router, openAi, ledger, watchdog, catalog,
+        this.gateway = new OpenAiGateway(auth, router, openAi, ledger, watchdog, catalog,
                 new OpenAiGateway.Limits(maxBody, config.upstream().maxResponseBytes(),
                         Duration.ofMillis(config.upstream().drainAfterDisconnectMillis())));
         ProvidersApi providersApi = new ProvidersApi(auth, providerService, providers, router, openAi, maxBody);
@@ -124,6 +125,11 @@ public final class Hub implements AutoCloseable {
     /** The first owner key when this start created the owner; shown once, never stored. */
     public Optional<IssuedKey> initialOwnerKey() {
         return initialOwnerKey;
+    }
+
+    /** Model calls in progress on this hub. */
+    public int inFlightCalls() {
+        return gateway.inFlight();
     }
 
     public Database database() {

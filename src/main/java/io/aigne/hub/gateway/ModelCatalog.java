@@ -77,13 +77,29 @@ public final class ModelCatalog {
         root.put("object", "list");
         ArrayNode data = root.putArray("data");
         for (Entry e : entries()) {
-            ObjectNode m = data.addObject();
-            m.put("id", e.id());
-            m.put("object", "model");
-            m.put("created", e.provider().createdAt() / 1000);
-            m.put("owned_by", e.provider().name());
+            data.add(toOpenAi(e));
         }
         return root;
+    }
+
+    public java.util.Optional<ObjectNode> openAiModel(String id) {
+        int slash = id.indexOf('/');
+        if (slash <= 0) {
+            return java.util.Optional.empty();
+        }
+        return router.provider(id.substring(0, slash))
+                .filter(p -> p.enabled() && p.type().callable())
+                .filter(p -> models(p).contains(id.substring(slash + 1)))
+                .map(p -> toOpenAi(new Entry(p, id.substring(slash + 1))));
+    }
+
+    private static ObjectNode toOpenAi(Entry e) {
+        ObjectNode m = Json.object();
+        m.put("id", e.id());
+        m.put("object", "model");
+        m.put("created", e.provider().createdAt() / 1000);
+        m.put("owned_by", e.provider().name());
+        return m;
     }
 
     private List<String> models(Provider provider) {

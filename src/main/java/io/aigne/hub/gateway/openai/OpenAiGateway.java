@@ -59,6 +59,7 @@ public final class OpenAiGateway {
     private final StreamWatchdog watchdog;
     private final ModelCatalog catalog;
     private final Limits limits;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     public OpenAiGateway(Authenticator auth, Router router, OpenAiUpstream upstream, UsageLedger ledger,
                          StreamWatchdog watchdog, ModelCatalog catalog, Limits limits) {
@@ -78,7 +79,16 @@ public final class OpenAiGateway {
                         proxy(req, res, OpenAiPayload.Kind.EMBEDDINGS, "/embeddings", CallType.EMBEDDING))
                 .post("/v1/images/generations", (req, res) ->
                         proxy(req, res, OpenAiPayload.Kind.IMAGES, "/images/generations", CallType.IMAGE))
-                .get("/v1/models", this::models);
+                .get("/v1/models", this::models)
+                .get("/v1/models/*", this::model);
+    }
+
+    /** {@code GET /v1/models/{provider}/{model}}: the id itself contains '/', so the rest of the path is the id. */
+    private void model(ServerRequest req, ServerResponse res) {
+        auth.require(req);
+        String id = req.path().path().substring("/v1/models/".length());
+        Exchange.json(res, 200, catalog.openAiModel(id).orElseThrow(() -> ApiException.notFound("model_not_found",
+                "the hub routes no model '" + id + "' (GET /v1/models lists them)")));
     }
 
     private void models(ServerRequest req, ServerResponse res) {
@@ -86,8 +96,14 @@ public final class OpenAiGateway {
         Exchange.json(res, 200, catalog.openAiList());
     }
 
+    /** Model calls running right now (their ledger rows are enqueued when they end). */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
     private void proxy(ServerRequest req, ServerResponse res, OpenAiPayload.Kind kind, String path, CallType type) {
         Principal principal = auth.require(req);
+        inFlight.incrementAndGet();
         CallTrace trace = new CallTrace(principal, appDid(req, principal), Exchange.header(req, Exchange.REQUEST_ID),
                 "/v1" + path, type);
         try {
@@ -115,6 +131,7 @@ public final class OpenAiGateway {
             }
         } finally {
             ledger.record(trace.toRecord());
+            inFlight.decrementAndGet();
         }
     }
 

@@ -146,8 +146,10 @@ public final class OpenAiPayload {
                 throw ApiException.invalid(null, "the request body has content after the JSON object");
             }
         } catch (JsonParseException e) {
+            long at = e.getLocation().getCharOffset() >= 0 ? e.getLocation().getCharOffset()
+                    : e.getLocation().getByteOffset();
             throw ApiException.invalid(null, "the request body is not valid JSON: " + e.getOriginalMessage()
-                    + " at character " + e.getLocation().getCharOffset());
+                    + (at >= 0 ? " (at byte " + at + ")" : ""));
         } catch (IOException e) {
             throw ApiException.invalid(null, "the request body could not be read: " + e.getMessage());
         }
