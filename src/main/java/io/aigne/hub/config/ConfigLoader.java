@@ -67,6 +67,12 @@ public final class ConfigLoader {
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException("unknown setting '" + pathOf(e) + "' in " + source
                     + "; known settings at that level: " + e.getKnownPropertyIds());
+        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            String path = pathOf(e);
+            String fromEnv = env.get(envName(path.replaceAll("\\[\\d+]", "")));
+            String where = fromEnv != null ? "environment variable " + envName(path) + "=" + fromEnv : source;
+            throw new ConfigException("setting '" + path + "' (from " + where + ") has an invalid value: "
+                    + firstLine(e.getOriginalMessage()));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new ConfigException("invalid setting in " + source + ": " + e.getOriginalMessage());
         }
@@ -135,7 +141,7 @@ public final class ConfigLoader {
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String replacement = env.get(m.group(1));
-            if (replacement == null || replacement.isEmpty()) {
+            if (m.group(2) != null && (replacement == null || replacement.isEmpty())) {
                 replacement = m.group(2);
             }
             if (replacement == null) {
@@ -177,7 +183,15 @@ public final class ConfigLoader {
         }
     }
 
-    private static String pathOf(UnrecognizedPropertyException e) {
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    private static String pathOf(com.fasterxml.jackson.databind.JsonMappingException e) {
         StringBuilder sb = new StringBuilder();
         for (var ref : e.getPath()) {
             if (ref.getFieldName() != null) {

@@ -236,6 +236,13 @@ public final class ProviderService {
                         "credential '" + name + "' is declared twice");
             }
             CredentialKind kind = provider.type().credentialKind();
+            if (kind == CredentialKind.API_KEY && (d.apiKey() == null || d.apiKey().isBlank())) {
+                // Usually an unset environment variable: start without it rather than refuse to start at all.
+                LOG.warn("credential '{}' of provider '{}' has no key in the configuration (is its environment "
+                        + "variable set?); it is left out", name, provider.name());
+                names.remove(name);
+                continue;
+            }
             CredentialSecret secret = secretOf(kind, new CredentialSpec(name, kind.wireName(), d.apiKey(),
                     d.accessKeyId(), d.secretAccessKey(), d.sessionToken(), d.weight(), true));
             int weight = checkWeight(d.weight(), 100);

@@ -242,7 +242,7 @@ public final class Router {
             }
             if (p.models().contains(model)) {
                 declared.add(routes);
-            } else if (p.models().isEmpty() && family.isPresent() && family.get().types().contains(p.type())
+            } else if (family.isPresent() && family.get().types().contains(p.type())
                     && family.get().nativeId(p.type(), model).isPresent()) {
                 byFamily.add(routes);
             }

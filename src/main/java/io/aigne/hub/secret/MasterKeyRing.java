@@ -104,7 +104,7 @@ public final class MasterKeyRing {
     /** The AES key for a purpose (such as credential sealing) under one master key version. */
     SecretKey subkey(int version, String purpose) {
         byte[] master = keys.get(version);
-        if (master == null && keyFile != null) {
+        if (master == null && keyFile != null && Files.isRegularFile(keyFile)) {
             // Another process (the rotate-master-key command) may have added a version since this ring was read.
             keys = load(new SecurityConfig("", List.of(), 0), keyFile.getParent()).keys;
             master = keys.get(version);

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  */
 public final class Redaction {
     private static final Pattern KEY_LIKE = Pattern.compile(
-            "(sk-(?:proj-|ant-|or-v1-)?|xai-|AKIA|ASIA|AIza|blocklet-)[A-Za-z0-9_\\-*]{6,}");
+            "(?<![A-Za-z0-9_-])(sk-(?:proj-|ant-|or-v1-)?|xai-|AKIA|ASIA|AIza|blocklet-)[A-Za-z0-9_\\-*]{6,}");
 
     private Redaction() {
     }

@@ -1,5 +1,6 @@
 package io.aigne.hub.server;
 
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import org.slf4j.Logger;
@@ -24,6 +25,9 @@ public final class HubServer implements AutoCloseable {
                 .host(host)
                 .port(port)
                 .backlog(4096)
+                // Streams are many small writes, each flushed: without TCP_NODELAY, Nagle's algorithm meets the
+                // client's delayed ACK and every token waits ~40 ms.
+                .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
                 .shutdownHook(false)
                 .shutdownGracePeriod(gracePeriod)
                 .routing(routing -> {

@@ -70,7 +70,12 @@ public final class Database implements AutoCloseable {
                     + rootMessage(e));
         }
         Database db = new Database(ds, dialect);
-        db.migrate();
+        try {
+            db.migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw new ConfigException("the database schema could not be migrated: " + rootMessage(e));
+        }
         return db;
     }
 
@@ -81,6 +86,10 @@ public final class Database implements AutoCloseable {
                 .table("schema_history")
                 .load()
                 .migrate();
+    }
+
+    public javax.sql.DataSource dataSource() {
+        return dataSource;
     }
 
     public Jdbi jdbi() {

@@ -1,19 +1,21 @@
 package io.aigne.hub.store;
 
-import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** Time-ordered, collision-free row ids (UUIDv7 layout as 32 hex chars): sortable like the rows they name. */
+/**
+ * Time-ordered, collision-free row ids (UUIDv7 layout as 32 hex chars): sortable like the rows they name. They
+ * identify rows, they do not authorise anything, so a fast per-thread generator is enough (secrets such as access
+ * keys use SecureRandom).
+ */
 public final class Ids {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private Ids() {
     }
 
     public static String next() {
         long millis = System.currentTimeMillis();
         byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
+        ThreadLocalRandom.current().nextBytes(bytes);
         for (int i = 0; i < 6; i++) {
             bytes[i] = (byte) (millis >>> (40 - 8 * i));
         }

@@ -1,7 +1,17 @@
 package io.aigne.hub.usage;
 
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.PreparedBatch;
+import io.aigne.hub.server.Json;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +31,8 @@ public final class UsageLedger implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UsageLedger.class);
     private static final int MAX_ERROR_CHARS = 1000;
 
-    private final Jdbi jdbi;
+    private final DataSource dataSource;
+    private final Path deadLetter;
     private final int batchSize;
     private final Duration flushInterval;
     private final LinkedBlockingQueue<CallRecord> queue = new LinkedBlockingQueue<>();
@@ -32,8 +43,10 @@ public final class UsageLedger implements AutoCloseable {
     private final Object flushed = new Object();
     private volatile boolean closing;
 
-    public UsageLedger(Jdbi jdbi, int batchSize, Duration flushInterval) {
-        this.jdbi = jdbi;
+    /** {@code deadLetter}: where rows the database refuses for good are kept (JSON lines); null logs them. */
+    public UsageLedger(DataSource dataSource, Path deadLetter, int batchSize, Duration flushInterval) {
+        this.dataSource = dataSource;
+        this.deadLetter = deadLetter;
         this.batchSize = batchSize;
         this.flushInterval = flushInterval;
         this.writer = Thread.ofPlatform().name("usage-ledger-writer").daemon(true).unstarted(this::run);
@@ -43,6 +56,18 @@ public final class UsageLedger implements AutoCloseable {
     public void record(CallRecord record) {
         pending.incrementAndGet();
         queue.add(record);
+        if (!writer.isAlive()) {
+            // After close(): nobody will drain the queue, so write now rather than lose the record.
+            List<CallRecord> late = new ArrayList<>();
+            queue.drainTo(late);
+            try {
+                insert(late);
+                written.addAndGet(late.size());
+            } catch (RuntimeException e) {
+                late.forEach(r -> setAside(r, new SQLException(e.getMessage())));
+            }
+            pending.addAndGet(-late.size());
+        }
     }
 
     /** Records written so far by this ledger. */
@@ -105,43 +130,147 @@ public final class UsageLedger implements AutoCloseable {
                 }
                 backoffMillis = Math.min(10_000, backoffMillis * 2);
                 if (closing && backoffMillis >= 10_000) {
-                    LOG.error("giving up on {} call records at shutdown after repeated failures: {}", batch.size(), e.getMessage());
+                    LOG.error("the database stays unavailable at shutdown; {} call records go to the dead-letter file",
+                            batch.size() + queue.size());
+                    queue.drainTo(batch);
+                    batch.forEach(r -> setAside(r, new SQLException(e.getMessage())));
+                    pending.addAndGet(-batch.size());
                     return;
                 }
             }
         }
     }
 
+    private static final String INSERT = """
+            INSERT INTO model_calls (id, created_at, user_id, access_key_id, app_did, request_id, endpoint, type,
+                streamed, provider, credential_id, model_requested, model_answered, status, http_status, error,
+                input_tokens, output_tokens, cached_tokens, reasoning_tokens, total_tokens, image_count,
+                attempts, latency_ms, ttfb_ms, upstream_request_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+    /**
+     * Writes a batch in one transaction. If the batch fails, its rows are written one by one: a row the database
+     * will never accept (a constraint or data error) is set aside in the dead-letter file instead of blocking
+     * every row behind it; any other failure (the database is away) is thrown, and the batch retried later.
+     */
     private void insert(List<CallRecord> batch) {
-        jdbi.useTransaction(h -> {
-            PreparedBatch stmt = h.prepareBatch("""
-                    INSERT INTO model_calls (id, created_at, user_id, access_key_id, app_did, request_id, endpoint, type,
-                        streamed, provider, credential_id, model_requested, model_answered, status, http_status, error,
-                        input_tokens, output_tokens, cached_tokens, reasoning_tokens, total_tokens, image_count,
-                        attempts, latency_ms, ttfb_ms, upstream_request_id)
-                    VALUES (:id, :createdAt, :userId, :accessKeyId, :appDid, :requestId, :endpoint, :type,
-                        :streamed, :provider, :credentialId, :modelRequested, :modelAnswered, :status, :httpStatus, :error,
-                        :inputTokens, :outputTokens, :cachedTokens, :reasoningTokens, :totalTokens, :imageCount,
-                        :attempts, :latencyMs, :ttfbMs, :upstreamRequestId)""");
-            for (CallRecord r : batch) {
-                Usage u = r.usage() == null ? Usage.NONE : r.usage();
-                stmt.bind("id", r.id()).bind("createdAt", r.createdAt()).bind("userId", r.userId())
-                        .bind("accessKeyId", r.accessKeyId()).bind("appDid", r.appDid())
-                        .bind("requestId", r.requestId()).bind("endpoint", r.endpoint())
-                        .bind("type", r.type().wireName()).bind("streamed", r.streamed() ? 1 : 0)
-                        .bind("provider", r.provider()).bind("credentialId", r.credentialId())
-                        .bind("modelRequested", r.modelRequested()).bind("modelAnswered", r.modelAnswered())
-                        .bind("status", r.status().wireName()).bind("httpStatus", r.httpStatus())
-                        .bind("error", truncate(r.error()))
-                        .bind("inputTokens", u.inputTokens()).bind("outputTokens", u.outputTokens())
-                        .bind("cachedTokens", u.cachedTokens()).bind("reasoningTokens", u.reasoningTokens())
-                        .bind("totalTokens", u.totalTokens()).bind("imageCount", u.imageCount())
-                        .bind("attempts", r.attempts()).bind("latencyMs", r.latencyMs()).bind("ttfbMs", r.ttfbMs())
-                        .bind("upstreamRequestId", r.upstreamRequestId())
-                        .add();
+        try {
+            insertAll(batch);
+        } catch (SQLException batchFailure) {
+            if (batch.size() == 1 && !permanent(batchFailure)) {
+                throw new IllegalStateException(batchFailure.getMessage(), batchFailure);
             }
-            stmt.execute();
-        });
+            List<CallRecord> retry = new ArrayList<>();
+            SQLException transientFailure = null;
+            for (CallRecord r : batch) {
+                try {
+                    insertAll(List.of(r));
+                } catch (SQLException e) {
+                    if (permanent(e)) {
+                        setAside(r, e);
+                    } else {
+                        retry.add(r);
+                        transientFailure = e;
+                    }
+                }
+            }
+            if (!retry.isEmpty()) {
+                int done = batch.size() - retry.size();
+                written.addAndGet(done);
+                pending.addAndGet(-done);
+                batch.retainAll(retry);
+                throw new IllegalStateException(transientFailure.getMessage(), transientFailure);
+            }
+        }
+    }
+
+    private void insertAll(List<CallRecord> rows) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                for (CallRecord r : rows) {
+                    bind(ps, r);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement ps, CallRecord r) throws SQLException {
+        Usage u = r.usage() == null ? Usage.NONE : r.usage();
+        int i = 1;
+        ps.setString(i++, r.id());
+        ps.setLong(i++, r.createdAt());
+        ps.setString(i++, r.userId());
+        ps.setString(i++, r.accessKeyId());
+        ps.setString(i++, r.appDid());
+        ps.setString(i++, r.requestId());
+        ps.setString(i++, r.endpoint());
+        ps.setString(i++, r.type() == null ? null : r.type().wireName());
+        ps.setInt(i++, r.streamed() ? 1 : 0);
+        ps.setString(i++, r.provider());
+        ps.setString(i++, r.credentialId());
+        ps.setString(i++, r.modelRequested());
+        ps.setString(i++, r.modelAnswered());
+        ps.setString(i++, r.status() == null ? null : r.status().wireName());
+        if (r.httpStatus() == null) {
+            ps.setNull(i++, Types.INTEGER);
+        } else {
+            ps.setInt(i++, r.httpStatus());
+        }
+        ps.setString(i++, truncate(r.error()));
+        ps.setLong(i++, u.inputTokens());
+        ps.setLong(i++, u.outputTokens());
+        ps.setLong(i++, u.cachedTokens());
+        ps.setLong(i++, u.reasoningTokens());
+        ps.setLong(i++, u.totalTokens());
+        ps.setInt(i++, u.imageCount());
+        ps.setInt(i++, r.attempts());
+        ps.setLong(i++, r.latencyMs());
+        if (r.ttfbMs() == null) {
+            ps.setNull(i++, Types.BIGINT);
+        } else {
+            ps.setLong(i++, r.ttfbMs());
+        }
+        ps.setString(i, r.upstreamRequestId());
+    }
+
+    /** Constraint and data errors (SQLSTATE 22/23, SQLite CONSTRAINT/MISMATCH/TOOBIG) will fail again forever. */
+    private static boolean permanent(SQLException e) {
+        String state = e.getSQLState();
+        if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+            return true;
+        }
+        int code = e.getErrorCode() & 0xff;
+        return code == 19 || code == 20 || code == 18;
+    }
+
+    private void setAside(CallRecord r, SQLException e) {
+        LOG.error("call record {} was refused by the database ({}); it is kept in {}", r.id(), e.getMessage(),
+                deadLetter == null ? "the log" : deadLetter);
+        String line;
+        try {
+            line = Json.MAPPER.writeValueAsString(r);
+        } catch (IOException io) {
+            line = String.valueOf(r);
+        }
+        if (deadLetter == null) {
+            LOG.error("refused call record: {}", line);
+            return;
+        }
+        try {
+            Files.writeString(deadLetter, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException io) {
+            LOG.error("refused call record (the dead-letter file cannot be written: {}): {}", io.getMessage(), line);
+        }
     }
 
     private static String truncate(String s) {

@@ -276,6 +276,9 @@ public final class OpenAiGateway {
             watch.close();
             response.close();
         }
+        if (broken == null && !relay.clientGone() && !relay.complete()) {
+            broken = "the stream ended early, without a finish reason or its end marker";
+        }
         trace.firstByteAt(relay.firstByteNanos());
         trace.answered(relay.model(), null);
         trace.usage(relay.usage());

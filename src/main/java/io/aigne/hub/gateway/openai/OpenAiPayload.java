@@ -87,7 +87,10 @@ public final class OpenAiPayload {
                         if (value == JsonToken.START_OBJECT) {
                             hasStreamOptions = true;
                             includeUsage = readIncludeUsage(p);
-                        } else if (value != JsonToken.VALUE_NULL) {
+                        } else if (value == JsonToken.VALUE_NULL) {
+                            // Present but null: it must be replaced, not joined by a second member of the same name.
+                            hasStreamOptions = true;
+                        } else {
                             throw ApiException.invalid("stream_options", "'stream_options' must be an object such as "
                                     + "{\"include_usage\": true}");
                         }
@@ -212,7 +215,8 @@ public final class OpenAiPayload {
     private byte[] rewriteStreamOptions(String upstreamModel) {
         ObjectNode tree = Json.parseObject(body);
         tree.put("model", upstreamModel);
-        ((ObjectNode) tree.get("stream_options")).put("include_usage", true);
+        ObjectNode options = tree.get("stream_options") instanceof ObjectNode o ? o : tree.putObject("stream_options");
+        options.put("include_usage", true);
         return Json.bytes(tree);
     }
 

@@ -24,6 +24,7 @@ final class SseRelay {
     private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] USAGE_KEY = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FINISH_REASON = "\"finish_reason\":\"".getBytes(StandardCharsets.US_ASCII);
 
     private final boolean callerWantsUsage;
     private byte[] buffer = new byte[16 * 1024];
@@ -33,6 +34,7 @@ final class SseRelay {
     private String model;
     private String id;
     private boolean done;
+    private boolean finished;
     private boolean clientGone;
     private long goneAtNanos;
     private long firstByteNanos;
@@ -89,6 +91,14 @@ final class SseRelay {
     /** Whether the stream reached its {@code [DONE]} marker. */
     boolean done() {
         return done;
+    }
+
+    /**
+     * Whether the stream ended as streams end: with {@code [DONE]}, or at least with a choice's finish reason
+     * (a provider that omits the marker). Anything else was cut off, however cleanly the connection closed.
+     */
+    boolean complete() {
+        return done || finished;
     }
 
     boolean clientGone() {
@@ -180,8 +190,10 @@ final class SseRelay {
             if (startsWith(buffer, payload, payloadEnd, DONE)) {
                 done = true;
             } else if (payloadEnd > payload && buffer[payload] == '{') {
-                int usageKey = indexOf(buffer, USAGE_KEY, payload, payloadEnd);
-                byte usageValue = usageKey < 0 ? 0 : firstValueByte(usageKey + USAGE_KEY.length, payloadEnd);
+                if (!finished && indexOf(buffer, FINISH_REASON, payload, payloadEnd) >= 0) {
+                    finished = true;
+                }
+                byte usageValue = usageMemberValue(payload, payloadEnd);
                 if (model == null || usageValue == '{') {
                     ResponseSummary summary = ResponseSummary.read(buffer, payload, payloadEnd - payload);
                     if (model == null) {
@@ -215,13 +227,32 @@ final class SseRelay {
         }
     }
 
-    /** The first byte of the value after {@code "key"} at {@code from} (past ':' and spaces), or 0. */
-    private byte firstValueByte(int from, int end) {
-        int i = from;
-        while (i < end && (buffer[i] == ' ' || buffer[i] == ':')) {
-            i++;
+    /**
+     * The first byte of the value of the chunk's {@code usage} member ('{' or 'n' for null), or 0 if it has none.
+     * Only a {@code "usage"} followed by ':' is a member name; the text "usage" inside a string (a streamed
+     * token, say) is followed by its closing quote's neighbours instead. OpenAI writes the member last, so the
+     * last such occurrence is the one.
+     */
+    private byte usageMemberValue(int from, int end) {
+        byte value = 0;
+        int key = indexOf(buffer, USAGE_KEY, from, end);
+        while (key >= 0) {
+            int i = key + USAGE_KEY.length;
+            while (i < end && buffer[i] == ' ') {
+                i++;
+            }
+            if (i < end && buffer[i] == ':') {
+                i++;
+                while (i < end && buffer[i] == ' ') {
+                    i++;
+                }
+                if (i < end) {
+                    value = buffer[i];
+                }
+            }
+            key = indexOf(buffer, USAGE_KEY, key + 1, end);
         }
-        return i < end ? buffer[i] : 0;
+        return value;
     }
 
     private int lineEnd(int from, int end) {
