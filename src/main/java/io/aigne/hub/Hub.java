@@ -8,7 +8,7 @@ import io.aigne.hub.config.HubConfig;
 import io.aigne.hub.gateway.ModelCatalog;
 import io.aigne.hub.gateway.StreamWatchdog;
 import io.aigne.hub.gateway.openai.OpenAiGateway;
-import io.aigne.hub.gateway.upstream.HelidonUpstreamClient;
+import io.aigne.hub.gateway.upstream.Http1UpstreamClient;
 import io.aigne.hub.gateway.upstream.UpstreamClient;
 import io.aigne.hub.provider.ProviderService;
 import io.aigne.hub.provider.ProviderStore;
@@ -83,7 +83,7 @@ public final class Hub implements AutoCloseable {
                 config.ledger().batchSize(),
                 Duration.ofMillis(config.ledger().flushIntervalMillis()));
         this.watchdog = new StreamWatchdog(Duration.ofMillis(config.upstream().streamIdleTimeoutMillis()));
-        this.upstreamClient = new HelidonUpstreamClient(Duration.ofMillis(config.upstream().connectTimeoutMillis()));
+        this.upstreamClient = new Http1UpstreamClient(Duration.ofMillis(config.upstream().connectTimeoutMillis()));
         OpenAiUpstream openAi = new OpenAiUpstream(upstreamClient,
                 Duration.ofMillis(config.upstream().firstByteTimeoutMillis()));
         Authenticator auth = new Authenticator(keys);

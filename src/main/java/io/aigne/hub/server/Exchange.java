@@ -29,16 +29,16 @@ public final class Exchange {
 
     /** The request body, refused with 413 above {@code max} bytes before more than that is read. */
     public static byte[] body(ServerRequest req, long max) {
-        OptionalLong declared = req.headers().contentLength();
-        if (declared.isPresent() && declared.getAsLong() > max) {
-            throw tooLarge(max);
+        OptionalLong declared;
+        try {
+            declared = req.headers().contentLength();
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(null, "the Content-Length header is malformed");
         }
         try (InputStream in = req.content().inputStream()) {
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-            if (bytes.length > max) {
-                throw tooLarge(max);
-            }
-            return bytes;
+            return Bodies.read(in, declared, max);
+        } catch (Bodies.TooLarge e) {
+            throw tooLarge(max);
         } catch (IOException | UncheckedIOException e) {
             throw ApiException.invalid(null, "the request body could not be read: " + e.getMessage());
         }

@@ -109,6 +109,11 @@ public final class TestDatabases {
 
     /** A PostgreSQL test database and the schema it lives in; {@link #close()} drops the schema. */
     public record PgDatabase(Database db, String url, String schema) implements AutoCloseable {
+        /** The JDBC URL that opens this schema, for a hub under test to be configured with. */
+        public String schemaUrl() {
+            return withParameter(url, "currentSchema", schema);
+        }
+
         @Override
         public void close() {
             try {

@@ -37,10 +37,13 @@ public final class TestHub implements AutoCloseable {
     private final String ownerKey;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private TestHub(Hub hub, Path dataDir) {
+    private final boolean ownsDataDir;
+
+    private TestHub(Hub hub, Path dataDir, boolean ownsDataDir) {
         this.hub = hub;
         this.dataDir = dataDir;
-        this.ownerKey = hub.initialOwnerKey().orElseThrow().secret();
+        this.ownsDataDir = ownsDataDir;
+        this.ownerKey = hub.initialOwnerKey().map(k -> k.secret()).orElse(null);
     }
 
     public static Builder builder() {
@@ -50,6 +53,7 @@ public final class TestHub implements AutoCloseable {
     public static final class Builder {
         private final Map<String, String> env = new HashMap<>();
         private final List<ProviderDeclaration> providers = new ArrayList<>();
+        private Path dataDir;
 
         private Builder() {
             env.put("AIGNE_HUB_SERVER_PORT", "0");
@@ -76,6 +80,12 @@ public final class TestHub implements AutoCloseable {
             return this;
         }
 
+        /** Reuse a data directory (to restart a hub on the same database and key file). */
+        public Builder dataDir(Path dir) {
+            this.dataDir = dir;
+            return this;
+        }
+
         public Builder postgres(String jdbcUrl) {
             env.put("AIGNE_HUB_DATABASE_URL", jdbcUrl);
             return this;
@@ -83,12 +93,12 @@ public final class TestHub implements AutoCloseable {
 
         public TestHub start() {
             try {
-                Path dir = Files.createTempDirectory("aigne-hub-test");
+                Path dir = dataDir != null ? dataDir : Files.createTempDirectory("aigne-hub-test");
                 env.put("AIGNE_HUB_DATA_DIR", dir.toString());
                 HubConfig base = ConfigLoader.load(java.util.Optional.empty(), env);
                 HubConfig config = new HubConfig(base.server(), base.dataDir(), base.database(), base.security(),
                         base.upstream(), base.routing(), base.ledger(), providers);
-                return new TestHub(Hub.start(config), dir);
+                return new TestHub(Hub.start(config), dir, dataDir == null);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -103,6 +113,11 @@ public final class TestHub implements AutoCloseable {
         return "http://127.0.0.1:" + hub.port();
     }
 
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The owner key printed at first start; null when this hub reused a data directory. */
     public String ownerKey() {
         return ownerKey;
     }
@@ -180,6 +195,9 @@ public final class TestHub implements AutoCloseable {
     @Override
     public void close() {
         hub.close();
+        if (!ownsDataDir) {
+            return;
+        }
         try (Stream<Path> files = Files.walk(dataDir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

@@ -16,6 +16,7 @@ import io.aigne.hub.routing.Router;
 import io.aigne.hub.routing.RoutingException;
 import io.aigne.hub.server.ApiException;
 import io.aigne.hub.server.Authenticator;
+import io.aigne.hub.server.Bodies;
 import io.aigne.hub.server.Exchange;
 import io.aigne.hub.usage.CallType;
 import io.aigne.hub.usage.UsageLedger;
@@ -198,15 +199,14 @@ public final class OpenAiGateway {
     private void relayJson(Route route, UpstreamResponse response, CallType type, CallTrace trace, ServerResponse res) {
         byte[] body;
         try (response) {
-            body = response.body().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limits.maxResponseBytes() + 1));
+            body = Bodies.read(response.body(), declaredLength(response), limits.maxResponseBytes());
+        } catch (Bodies.TooLarge e) {
+            throw new ApiException(502, "server_error", "upstream_response_too_large", null, "provider '"
+                    + route.provider().name() + "' answered with more than upstream.maxResponseBytes");
         } catch (IOException e) {
             router.report(route, new Outcome.Failed("response body broke: " + e.getMessage()));
             throw new ApiException(502, "server_error", "upstream_error", null, "provider '"
                     + route.provider().name() + "' broke off its answer: " + e.getMessage());
-        }
-        if (body.length > limits.maxResponseBytes()) {
-            throw new ApiException(502, "server_error", "upstream_response_too_large", null, "provider '"
-                    + route.provider().name() + "' answered with more than upstream.maxResponseBytes");
         }
         router.report(route, Outcome.SUCCESS);
         trace.firstByteAt(System.nanoTime());
@@ -315,6 +315,15 @@ public final class OpenAiGateway {
             out.close();
         } catch (IOException | RuntimeException ignored) {
             // the client is gone; the call is recorded all the same
+        }
+    }
+
+    private static java.util.OptionalLong declaredLength(UpstreamResponse response) {
+        try {
+            return response.header("content-length").map(v -> java.util.OptionalLong.of(Long.parseLong(v.trim())))
+                    .orElse(java.util.OptionalLong.empty());
+        } catch (NumberFormatException e) {
+            return java.util.OptionalLong.empty();
         }
     }
 

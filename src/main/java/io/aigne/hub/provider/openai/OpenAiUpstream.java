@@ -38,7 +38,7 @@ public final class OpenAiUpstream {
         Map<String, String> headers = baseHeaders(secret);
         headers.put("Content-Type", "application/json");
         headers.put("Accept", stream ? "text/event-stream" : "application/json");
-        return new UpstreamRequest("POST", URI.create(provider.effectiveBaseUrl() + path), headers, body, firstByteTimeout);
+        return new UpstreamRequest("POST", uri(provider.effectiveBaseUrl(), path), headers, body, firstByteTimeout);
     }
 
     public UpstreamResponse send(UpstreamRequest request) throws UpstreamException {
@@ -97,6 +97,22 @@ public final class OpenAiUpstream {
         byte[] bytes = in.readNBytes(max);
         in.close();
         return bytes;
+    }
+
+    /** Parsed once per base URL and path: URI parsing showed in the per-call profile. */
+    private final java.util.concurrent.ConcurrentHashMap<String, URI> uris = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private URI uri(String baseUrl, String path) {
+        String key = baseUrl + path;
+        URI uri = uris.get(key);
+        if (uri == null) {
+            if (uris.size() > 10_000) {
+                uris.clear();
+            }
+            uri = URI.create(key);
+            uris.put(key, uri);
+        }
+        return uri;
     }
 
     private static Map<String, String> baseHeaders(CredentialSecret secret) {
