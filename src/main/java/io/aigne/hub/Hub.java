@@ -26,6 +26,7 @@ import io.aigne.hub.web.api.ModelCallsApi;
 import io.aigne.hub.web.api.ProvidersApi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -112,6 +113,11 @@ public final class Hub implements AutoCloseable {
     }
 
     public static Hub start(HubConfig config) {
+        // Helidon logs through java.util.logging; route it into the same SLF4J/logback output as the hub.
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
         return new Hub(config);
     }
 

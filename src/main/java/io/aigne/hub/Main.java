@@ -4,7 +4,6 @@ import io.aigne.hub.cli.AdminCommand;
 import io.aigne.hub.cli.MigrateCommand;
 import io.aigne.hub.cli.ServeCommand;
 import io.aigne.hub.config.ConfigException;
-import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,8 +13,6 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, AdminCommand.class, MigrateCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
-        SLF4JBridgeHandler.removeHandlersForRootLogger();
-        SLF4JBridgeHandler.install();
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException || e instanceof IllegalArgumentException) {

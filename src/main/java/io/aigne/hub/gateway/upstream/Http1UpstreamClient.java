@@ -4,9 +4,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +22,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -48,8 +47,21 @@ public final class Http1UpstreamClient implements UpstreamClient {
     private final ConcurrentHashMap<String, ConcurrentLinkedDeque<Connection>> idle = new ConcurrentHashMap<>();
     private volatile SSLSocketFactory tls;
 
+    /**
+     * Trusts what the JVM trusts. The default TLS context (and its trust store) is loaded on the first https
+     * request, not here, so a hub that only calls plain-http providers never pays for it.
+     */
     public Http1UpstreamClient(Duration connectTimeout) {
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
+    }
+
+    /**
+     * Uses {@code tls} for https origins instead of the JVM default, for a private CA or a test certificate;
+     * host names are still verified against the certificate. Nothing to load lazily here: the context is given.
+     */
+    public Http1UpstreamClient(Duration connectTimeout, SSLContext tls) {
+        this(connectTimeout);
+        this.tls = Objects.requireNonNull(tls, "tls").getSocketFactory();
     }
 
     @Override
@@ -67,6 +79,7 @@ public final class Http1UpstreamClient implements UpstreamClient {
             if (!reused) {
                 connection = connect(origin, host, port, secure, request);
             }
+            boolean sent = false;
             try {
                 connection.socket.setSoTimeout(timeout);
                 connection.out.write(head);
@@ -74,10 +87,13 @@ public final class Http1UpstreamClient implements UpstreamClient {
                     connection.out.write(request.body());
                 }
                 connection.out.flush();
+                sent = true;
                 return readResponse(connection, request.method());
             } catch (NoResponse | IOException e) {
                 connection.close();
-                boolean stale = reused && (e instanceof NoResponse || !(e instanceof SocketTimeoutException));
+                // Stale means the request could not be written or nothing at all came back. A timeout, or an
+                // answer that came but is broken, means the provider may have run the request: not sent again.
+                boolean stale = reused && (e instanceof NoResponse || !sent);
                 if (stale) {
                     // The provider closed this idle connection before our request reached it: nothing was
                     // processed, so the request is sent again on a fresh connection.
@@ -269,22 +285,8 @@ public final class Http1UpstreamClient implements UpstreamClient {
         }
     }
 
-    private static String readLine(InputStream in, int max, boolean first) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(first ? 32 : 64);
-        int b;
-        while ((b = in.read()) >= 0) {
-            if (b == '\n') {
-                byte[] bytes = line.toByteArray();
-                int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-                return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
-            }
-            line.write(b);
-            if (line.size() > max) {
-                throw new IOException("response head larger than " + MAX_HEAD_BYTES + " bytes");
-            }
-        }
-        throw new EOFException(first && line.size() == 0 ? "connection closed before any response"
-                : "connection closed in the middle of the response head");
+    private static String readLine(Wire in, int max, boolean first) throws IOException {
+        return in.readLine(max, first);
     }
 
     private static UpstreamException classify(String origin, UpstreamRequest request, IOException e) {
@@ -304,17 +306,102 @@ public final class Http1UpstreamClient implements UpstreamClient {
         return s.length() <= 80 ? s : s.substring(0, 80) + "…";
     }
 
+    /**
+     * The connection's read side: one buffer, scanned in place for line ends. (BufferedInputStream takes a lock
+     * per call, which for a response head read byte by byte was a tenth of the hub's CPU.) Reads of body bytes
+     * return what is buffered, or block for at most one read of the socket, never for more.
+     */
+    static final class Wire {
+        private final InputStream socket;
+        private final byte[] buffer = new byte[16 * 1024];
+        private int position;
+        private int limit;
+
+        Wire(InputStream socket) {
+            this.socket = socket;
+        }
+
+        private boolean fill() throws IOException {
+            if (position == limit) {
+                position = 0;
+                limit = 0;
+            } else if (limit == buffer.length) {
+                System.arraycopy(buffer, position, buffer, 0, limit - position);
+                limit -= position;
+                position = 0;
+            }
+            int n = socket.read(buffer, limit, buffer.length - limit);
+            if (n <= 0) {
+                return false;
+            }
+            limit += n;
+            return true;
+        }
+
+        String readLine(int max, boolean first) throws IOException {
+            int scanned = position;
+            while (true) {
+                for (int i = scanned; i < limit; i++) {
+                    if (buffer[i] == '\n') {
+                        int end = i > position && buffer[i - 1] == '\r' ? i - 1 : i;
+                        String line = new String(buffer, position, end - position, StandardCharsets.ISO_8859_1);
+                        position = i + 1;
+                        return line;
+                    }
+                }
+                if (limit - position > max || (position == 0 && limit == buffer.length)) {
+                    throw new IOException("response head line longer than " + Math.min(max, buffer.length) + " bytes");
+                }
+                scanned = limit - position;
+                if (!fill()) {
+                    throw new EOFException(first && limit == position ? "connection closed before any response"
+                            : "connection closed in the middle of the response head");
+                }
+                scanned += position;
+            }
+        }
+
+        int read() throws IOException {
+            if (position == limit && !fill()) {
+                return -1;
+            }
+            return buffer[position++] & 0xff;
+        }
+
+        int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (position == limit) {
+                if (len >= buffer.length) {
+                    return socket.read(b, off, len);
+                }
+                if (!fill()) {
+                    return -1;
+                }
+            }
+            int n = Math.min(len, limit - position);
+            System.arraycopy(buffer, position, b, off, n);
+            position += n;
+            return n;
+        }
+
+        int available() throws IOException {
+            return limit - position > 0 ? limit - position : socket.available();
+        }
+    }
+
     private static final class Connection {
         final String origin;
         final Socket socket;
-        final BufferedInputStream in;
+        final Wire in;
         final OutputStream out;
         long idleSince;
 
         Connection(String origin, Socket socket) throws IOException {
             this.origin = origin;
             this.socket = socket;
-            this.in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+            this.in = new Wire(socket.getInputStream());
             this.out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
         }
 
@@ -391,6 +478,9 @@ public final class Http1UpstreamClient implements UpstreamClient {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0; // as InputStream requires; at a chunk boundary, reading the next size line would block
+            }
             if (complete) {
                 return -1;
             }
