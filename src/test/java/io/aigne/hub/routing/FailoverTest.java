@@ -239,4 +239,19 @@ class FailoverTest {
             assertThat(call.error()).contains("client disconnected");
         });
     }
+
+    @Test
+    void aProviderThatGoesSilentIsCutOffByTheIdleTimeout() {
+        hub = TestHub.builder()
+                .setting("AIGNE_HUB_UPSTREAM_STREAM_IDLE_TIMEOUT_MILLIS", "150")
+                .openAiProvider("openai", null, fake.baseUrl(), List.of("gpt-4o-mini"), "sk-slow")
+                .start();
+        // sk-slow sends its first chunk, then nothing for 300 ms: longer than the idle timeout.
+        HttpResponse<String> response = stream("openai/gpt-4o-mini");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("upstream_stream_interrupted").contains("sent nothing for");
+        CallRecord call = hub.lastCall();
+        assertThat(call.status()).isEqualTo(CallStatus.FAILED);
+        assertThat(call.error()).contains("sent nothing for");
+    }
 }
