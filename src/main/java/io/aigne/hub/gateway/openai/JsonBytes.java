@@ -1,6 +1,5 @@
 package io.aigne.hub.gateway.openai;
 
-import java.io.ByteArrayOutputStream;
 
 /** Byte-level edits of serialised JSON, for the few changes the relay makes without re-serialising. */
 final class JsonBytes {
@@ -15,31 +14,44 @@ final class JsonBytes {
     static byte[] withoutNullMember(byte[] bytes, int from, int to, byte[] quotedKey) {
         int key = SseRelay.indexOf(bytes, quotedKey, from, to);
         while (key >= 0) {
-            int i = skipSpace(bytes, key + quotedKey.length, to);
-            if (i < to && bytes[i] == ':') {
-                int v = skipSpace(bytes, i + 1, to);
-                if (v + 4 <= to && bytes[v] == 'n' && bytes[v + 1] == 'u' && bytes[v + 2] == 'l' && bytes[v + 3] == 'l') {
-                    int memberEnd = v + 4;
-                    int cutStart = key;
-                    int cutEnd = memberEnd;
-                    int before = skipSpaceBackwards(bytes, key - 1, from);
-                    if (before >= from && bytes[before] == ',') {
-                        cutStart = before;
-                    } else {
-                        int after = skipSpace(bytes, memberEnd, to);
-                        if (after < to && bytes[after] == ',') {
-                            cutEnd = after + 1;
-                        }
-                    }
-                    ByteArrayOutputStream out = new ByteArrayOutputStream(to - from);
-                    out.write(bytes, from, cutStart - from);
-                    out.write(bytes, cutEnd, to - cutEnd);
-                    return out.toByteArray();
-                }
+            byte[] out = withoutNullMemberAt(bytes, from, to, key, quotedKey.length);
+            if (out != null) {
+                return out;
             }
             key = SseRelay.indexOf(bytes, quotedKey, key + 1, to);
         }
         return null;
+    }
+
+    /**
+     * A copy of {@code bytes[from, to)} without the member whose name starts at {@code key} (of {@code keyLength}
+     * bytes including quotes) if its value is {@code null}; else null. The caller already found the member.
+     */
+    static byte[] withoutNullMemberAt(byte[] bytes, int from, int to, int key, int keyLength) {
+        int i = skipSpace(bytes, key + keyLength, to);
+        if (i >= to || bytes[i] != ':') {
+            return null;
+        }
+        int v = skipSpace(bytes, i + 1, to);
+        if (v + 4 > to || bytes[v] != 'n' || bytes[v + 1] != 'u' || bytes[v + 2] != 'l' || bytes[v + 3] != 'l') {
+            return null;
+        }
+        int memberEnd = v + 4;
+        int cutStart = key;
+        int cutEnd = memberEnd;
+        int before = skipSpaceBackwards(bytes, key - 1, from);
+        if (before >= from && bytes[before] == ',') {
+            cutStart = before;
+        } else {
+            int after = skipSpace(bytes, memberEnd, to);
+            if (after < to && bytes[after] == ',') {
+                cutEnd = after + 1;
+            }
+        }
+        byte[] out = new byte[(cutStart - from) + (to - cutEnd)];
+        System.arraycopy(bytes, from, out, 0, cutStart - from);
+        System.arraycopy(bytes, cutEnd, out, cutStart - from, to - cutEnd);
+        return out;
     }
 
     private static int skipSpace(byte[] b, int i, int to) {

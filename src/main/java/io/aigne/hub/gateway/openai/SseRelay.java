@@ -178,7 +178,7 @@ final class SseRelay {
 
     private void handleEvent(int start, int end, Sink sink) {
         events++;
-        int dataStart = indexOf(buffer, DATA, start, end);
+        int dataStart = startsWith(buffer, start, end, DATA) ? start : indexOf(buffer, DATA, start, end);
         byte[] out = null;
         boolean drop = false;
         if (dataStart >= 0) {
@@ -190,10 +190,8 @@ final class SseRelay {
             if (startsWith(buffer, payload, payloadEnd, DONE)) {
                 done = true;
             } else if (payloadEnd > payload && buffer[payload] == '{') {
-                if (!finished && indexOf(buffer, FINISH_REASON, payload, payloadEnd) >= 0) {
-                    finished = true;
-                }
-                byte usageValue = usageMemberValue(payload, payloadEnd);
+                int usageKey = scanKeys(payload, payloadEnd);
+                byte usageValue = usageKey < 0 ? 0 : valueAfter(usageKey + USAGE_KEY.length, payloadEnd);
                 if (model == null || usageValue == '{') {
                     ResponseSummary summary = ResponseSummary.read(buffer, payload, payloadEnd - payload);
                     if (model == null) {
@@ -206,7 +204,7 @@ final class SseRelay {
                     }
                 }
                 if (usageValue == 'n' && !callerWantsUsage) {
-                    out = JsonBytes.withoutNullMember(buffer, start, end, USAGE_KEY);
+                    out = JsonBytes.withoutNullMemberAt(buffer, start, end, usageKey, USAGE_KEY.length);
                 }
             }
         }
@@ -228,31 +226,58 @@ final class SseRelay {
     }
 
     /**
-     * The first byte of the value of the chunk's {@code usage} member ('{' or 'n' for null), or 0 if it has none.
-     * Only a {@code "usage"} followed by ':' is a member name; the text "usage" inside a string (a streamed
-     * token, say) is followed by its closing quote's neighbours instead. OpenAI writes the member last, so the
-     * last such occurrence is the one.
+     * One pass over a chunk's JSON: notes whether a choice finished (a {@code "finish_reason":"} with a string
+     * value) and returns where the last {@code "usage"} member name stands, or -1. Only a quote starts a key, so
+     * the loop skips everything else at the cost of one comparison per byte. A {@code "usage"} that is not followed
+     * by ':' is the text of a token, not the member; OpenAI writes the member last, so the last one counts.
      */
-    private byte usageMemberValue(int from, int end) {
-        byte value = 0;
-        int key = indexOf(buffer, USAGE_KEY, from, end);
-        while (key >= 0) {
-            int i = key + USAGE_KEY.length;
-            while (i < end && buffer[i] == ' ') {
-                i++;
+    private int scanKeys(int from, int to) {
+        int usageKey = -1;
+        for (int i = from; i < to; i++) {
+            if (buffer[i] != '"' || i + 1 >= to) {
+                continue;
             }
-            if (i < end && buffer[i] == ':') {
-                i++;
-                while (i < end && buffer[i] == ' ') {
-                    i++;
+            byte next = buffer[i + 1];
+            if (next == 'u' && regionMatches(i, to, USAGE_KEY)) {
+                int v = skipSpaces(i + USAGE_KEY.length, to);
+                if (v < to && buffer[v] == ':') {
+                    usageKey = i;
                 }
-                if (i < end) {
-                    value = buffer[i];
-                }
+                i += USAGE_KEY.length - 1;
+            } else if (next == 'f' && !finished && regionMatches(i, to, FINISH_REASON)) {
+                finished = true;
+                i += FINISH_REASON.length - 1;
             }
-            key = indexOf(buffer, USAGE_KEY, key + 1, end);
         }
-        return value;
+        return usageKey;
+    }
+
+    /** The first byte of the value after a member name ending at {@code from}: past spaces and ':'. */
+    private byte valueAfter(int from, int to) {
+        int i = skipSpaces(from, to);
+        if (i < to && buffer[i] == ':') {
+            i = skipSpaces(i + 1, to);
+        }
+        return i < to ? buffer[i] : 0;
+    }
+
+    private int skipSpaces(int i, int to) {
+        while (i < to && buffer[i] == ' ') {
+            i++;
+        }
+        return i;
+    }
+
+    private boolean regionMatches(int at, int to, byte[] text) {
+        if (to - at < text.length) {
+            return false;
+        }
+        for (int j = 0; j < text.length; j++) {
+            if (buffer[at + j] != text[j]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int lineEnd(int from, int end) {

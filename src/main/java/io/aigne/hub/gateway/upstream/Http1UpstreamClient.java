@@ -389,6 +389,27 @@ public final class Http1UpstreamClient implements UpstreamClient {
         int available() throws IOException {
             return limit - position > 0 ? limit - position : socket.available();
         }
+
+        /** Whether the buffer holds a complete chunk head: [CRLF] size-line CRLF (and the final CRLF after "0"). */
+        boolean holdsChunkHead(boolean afterChunk) {
+            int i = position;
+            if (afterChunk) {
+                if (limit - i < 2 || buffer[i] != '\r' || buffer[i + 1] != '\n') {
+                    return false;
+                }
+                i += 2;
+            }
+            int start = i;
+            while (i < limit && buffer[i] != '\n') {
+                i++;
+            }
+            if (i >= limit) {
+                return false;
+            }
+            boolean last = i - start >= 1 && buffer[start] == '0' && (i - start == 1 || buffer[start + 1] == '\r'
+                    || buffer[start + 1] == ';');
+            return !last || (limit - (i + 1) >= 2 && buffer[i + 1] == '\r' && buffer[i + 2] == '\n');
+        }
     }
 
     private static final class Connection {
@@ -506,9 +527,17 @@ public final class Http1UpstreamClient implements UpstreamClient {
             return n;
         }
 
+        /**
+         * Inside a chunk: its buffered bytes. At a boundary: 1 if the next chunk's size line (and, for the last
+         * chunk, the end of the body) is already buffered, so a read will not block. A relay flushes when this is
+         * 0, so a burst of small chunks is sent on in one write, while a lone token is flushed at once.
+         */
         @Override
         public int available() throws IOException {
-            return inChunk == 0 ? 0 : (int) Math.min(inChunk, c.in.available());
+            if (complete) {
+                return 0;
+            }
+            return inChunk == 0 ? (c.in.holdsChunkHead(started) ? 1 : 0) : (int) Math.min(inChunk, c.in.available());
         }
 
         private long nextChunkSize() throws IOException {

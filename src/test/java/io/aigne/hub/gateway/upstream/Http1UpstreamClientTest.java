@@ -140,9 +140,10 @@ class Http1UpstreamClientTest {
                 // the rest of chunk 2 is buffered, and so is all of chunk 3: available() counts only chunk 2
                 await().atMost(WAIT).until(body::available, a -> a == 5);
                 assertThat(body.readNBytes(5)).asString(UTF_8).isEqualTo("world");
-                assertThat(body.available()).as("at a chunk boundary").isZero();
+                // at a chunk boundary with the whole next chunk buffered, a read will not block
+                assertThat(body.available()).as("at a chunk boundary, next chunk buffered").isPositive();
                 assertThat(body.readNBytes(10)).asString(UTF_8).isEqualTo("0123456789");
-                assertThat(body.available()).isZero();
+                assertThat(body.available()).as("at a chunk boundary, nothing more buffered").isZero();
                 boundaryChecked.countDown();
 
                 assertThat(body.readAllBytes()).asString(UTF_8).isEqualTo(many.toString());
