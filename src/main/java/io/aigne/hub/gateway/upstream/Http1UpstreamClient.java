@@ -291,10 +291,14 @@ public final class Http1UpstreamClient implements UpstreamClient {
 
     private static UpstreamException classify(String origin, UpstreamRequest request, IOException e) {
         if (e instanceof SocketTimeoutException) {
-            return new UpstreamException(UpstreamException.Kind.TIMEOUT, origin + " sent no response within "
-                    + request.firstByteTimeout().toSeconds() + " s", e);
+            return new UpstreamException(UpstreamException.Kind.TIMEOUT, origin + " sent nothing for "
+                    + readable(request.firstByteTimeout()), e);
         }
         return new UpstreamException(UpstreamException.Kind.IO, "connection to " + origin + " failed: " + describe(e), e);
+    }
+
+    private static String readable(Duration d) {
+        return d.toMillis() < 1000 ? d.toMillis() + " ms" : d.toSeconds() + " s";
     }
 
     private static String describe(IOException e) {
