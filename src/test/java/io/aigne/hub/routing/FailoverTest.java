@@ -237,6 +237,9 @@ class FailoverTest {
             CallRecord call = hub.lastCall();
             assertThat(call.status()).isEqualTo(CallStatus.CANCELLED);
             assertThat(call.error()).contains("client disconnected");
+            // The hub kept reading after the client left, so the provider's real usage is on the record.
+            assertThat(call.usage().inputTokens()).isEqualTo(11);
+            assertThat(call.usage().outputTokens()).isEqualTo(7);
         });
     }
 
@@ -253,5 +256,20 @@ class FailoverTest {
         CallRecord call = hub.lastCall();
         assertThat(call.status()).isEqualTo(CallStatus.FAILED);
         assertThat(call.error()).contains("sent nothing for");
+    }
+
+    @Test
+    void aProviderThatDoesNotAnswerInTimeIs504() {
+        hub = TestHub.builder()
+                .setting("AIGNE_HUB_UPSTREAM_FIRST_BYTE_TIMEOUT_MILLIS", "100")
+                .openAiProvider("openai", null, fake.baseUrl(), List.of("gpt-4o-mini"), "sk-slow")
+                .start();
+        // sk-slow answers a non-streamed call after 300 ms.
+        HttpResponse<String> response = chat("openai/gpt-4o-mini");
+        assertThat(response.statusCode()).isEqualTo(504);
+        JsonNode error = TestHub.json(response).path("error");
+        assertThat(error.path("code").asText()).isEqualTo("upstream_timeout");
+        assertThat(error.path("message").asText()).contains("sent nothing for 100 ms");
+        assertThat(hub.lastCall().httpStatus()).isEqualTo(504);
     }
 }
