@@ -96,7 +96,7 @@ public final class Hub implements AutoCloseable {
                         Duration.ofMillis(config.upstream().drainAfterDisconnectMillis())));
         ProvidersApi providersApi = new ProvidersApi(auth, providerService, providers, router, openAi, maxBody);
         AccessKeysApi keysApi = new AccessKeysApi(auth, keys, users, maxBody);
-        ModelCallsApi callsApi = new ModelCallsApi(auth, new ModelCallStore(database.jdbi()));
+        ModelCallsApi callsApi = new ModelCallsApi(auth, new ModelCallStore(database.jdbi()), router);
 
         background.scheduleWithFixedDelay(() -> quietly("re-testing refused credentials",
                 () -> router.retestDue(openAi::probe)), 1, 1, TimeUnit.SECONDS);

@@ -33,9 +33,13 @@ public final class ModelCallStore {
         add(where, args, "provider = :provider", "provider", q.provider());
         add(where, args, "app_did = :appDid", "appDid", q.appDid());
         if (q.search() != null) {
-            where.add("(LOWER(model_requested) LIKE :search OR LOWER(COALESCE(error, '')) LIKE :search "
+            // The term is matched literally: '%' and '_' in it are escaped, not wildcards.
+            where.add("(LOWER(model_requested) LIKE :search ESCAPE '!' OR LOWER(model_answered) LIKE :search ESCAPE '!' "
+                    + "OR LOWER(COALESCE(error, '')) LIKE :search ESCAPE '!' "
                     + "OR request_id = :searchExact OR id = :searchExact)");
-            args.put("search", "%" + q.search().toLowerCase(java.util.Locale.ROOT) + "%");
+            String literal = q.search().toLowerCase(java.util.Locale.ROOT)
+                    .replace("!", "!!").replace("%", "!%").replace("_", "!_");
+            args.put("search", "%" + literal + "%");
             args.put("searchExact", q.search());
         }
         String clause = where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);

@@ -625,6 +625,8 @@ class StorageContractTest {
             assertFound(query().search("req-1"), calls, c -> "req-1".equals(c.requestId()), 1);
             assertFound(query().search("req-"), calls, c -> false, 0);
             assertFound(query().search("claude").userId("u1"), calls, c -> false, 0);
+            assertFound(query().search("%"), calls, c -> false, 0);
+            assertFound(query().search("_"), calls, c -> false, 0);
         }
 
         @Test

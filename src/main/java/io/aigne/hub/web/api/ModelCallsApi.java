@@ -3,6 +3,7 @@ package io.aigne.hub.web.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigne.hub.auth.Principal;
+import io.aigne.hub.routing.Router;
 import io.aigne.hub.server.ApiException;
 import io.aigne.hub.server.Authenticator;
 import io.aigne.hub.server.Exchange;
@@ -26,10 +27,12 @@ public final class ModelCallsApi {
 
     private final Authenticator auth;
     private final ModelCallStore store;
+    private final Router router;
 
-    public ModelCallsApi(Authenticator auth, ModelCallStore store) {
+    public ModelCallsApi(Authenticator auth, ModelCallStore store, Router router) {
         this.auth = auth;
         this.store = store;
+        this.router = router;
     }
 
     public void register(HttpRules rules) {
@@ -54,7 +57,7 @@ public final class ModelCallsApi {
         int pageSize = Fields.queryInt(req, "pageSize", 20, 1, 100);
         ModelCallQuery query = new ModelCallQuery(allUsers ? Fields.query(req, "userId") : p.userId(),
                 Fields.queryTime(req, "startTime"), Fields.queryTime(req, "endTime"), status, Fields.query(req, "model"),
-                type, Fields.query(req, "providerId"), Fields.query(req, "appDid"), Fields.query(req, "search"),
+                type, providerName(Fields.query(req, "providerId")), Fields.query(req, "appDid"), Fields.query(req, "search"),
                 page, pageSize);
         ModelCallStore.Page result = store.find(query);
         ObjectNode root = Json.object();
@@ -63,6 +66,15 @@ public final class ModelCallsApi {
         result.rows().forEach(r -> list.add(view(r)));
         root.putObject("paging").put("page", page).put("pageSize", pageSize);
         Exchange.json(res, 200, root);
+    }
+
+    /** Calls record the provider's name; the filter takes its id (as the original hub's UI sends) or its name. */
+    private String providerName(String idOrName) {
+        if (idOrName == null) {
+            return null;
+        }
+        return router.providers().stream().filter(p -> p.id().equals(idOrName)).map(p -> p.name()).findFirst()
+                .orElse(idOrName);
     }
 
     private static String normaliseType(String type) {

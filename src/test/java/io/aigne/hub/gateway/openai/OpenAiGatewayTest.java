@@ -305,6 +305,14 @@ class OpenAiGatewayTest {
         assertThat(page.path("list")).allSatisfy(row -> assertThat(row.path("type").asText()).isEqualTo("embedding"));
         assertThat(page.path("list").get(0).path("usageMetrics").path("inputTokens").asLong()).isEqualTo(5);
         assertThat(page.path("paging").path("pageSize").asInt()).isEqualTo(5);
+        String providerId = TestHub.json(hub.get("/api/ai-providers?name=openai", hub.ownerKey())).get(0).path("id").asText();
+        for (String filter : List.of(providerId, "openai")) {
+            JsonNode byProvider = TestHub.json(hub.get("/api/user/model-calls?providerId=" + filter, hub.ownerKey()));
+            assertThat(byProvider.path("count").asLong()).isPositive();
+            assertThat(byProvider.path("list")).allSatisfy(row -> assertThat(row.path("provider").asText()).isEqualTo("openai"));
+        }
+        assertThat(TestHub.json(hub.get("/api/user/model-calls?providerId=nobody", hub.ownerKey())).path("count").asLong())
+                .isZero();
     }
 
     private static FunctionDefinition weather(String name) {
