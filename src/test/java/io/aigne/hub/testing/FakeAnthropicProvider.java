@@ -7,9 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
-import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -17,17 +15,13 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serial;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -85,7 +79,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code limit}/{@code after_id}/{@code before_id} paging. Every answer carries {@code request-id:
  * req_fake_<n>}, where {@code n} counts requests and also numbers the {@code msg_fake_<n>} ids.
  */
-public final class FakeAnthropicProvider implements AutoCloseable {
+public final class FakeAnthropicProvider extends FakeProviderServer<FakeAnthropicProvider.RecordedRequest> {
 
     /** The model name that makes every endpoint answer 404 {@code not_found_error}. */
     public static final String MISSING_MODEL = "missing-model";
@@ -123,21 +117,11 @@ public final class FakeAnthropicProvider implements AutoCloseable {
     private static final int MIN_THINKING_BUDGET = 1024;
     private static final Set<String> IMAGE_MEDIA_TYPES = Set.of("image/jpeg", "image/png", "image/gif", "image/webp");
 
-    private final WebServer server;
-    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final AtomicLong requestCounter = new AtomicLong();
 
     private FakeAnthropicProvider() {
-        this.server = WebServer.builder()
-                .host("127.0.0.1")
-                .port(0)
-                // Unbuffered response streams: each flushed SSE event reaches the client on its own.
-                .writeBufferSize(0)
-                // Tests start many of these; a JVM shutdown hook per instance would only pile up.
-                .shutdownHook(false)
-                .routing(this::routes)
-                .build()
-                .start();
+        // Unbuffered response streams: each flushed SSE event reaches the client on its own.
+        startServer(this::routes, listener -> listener.writeBufferSize(0));
     }
 
     /** Starts a fake on a random free port of 127.0.0.1. */
@@ -148,35 +132,6 @@ public final class FakeAnthropicProvider implements AutoCloseable {
     /** The base URL an Anthropic client is configured with, {@code http://127.0.0.1:PORT} (no {@code /v1}). */
     public String baseUrl() {
         return "http://127.0.0.1:" + port();
-    }
-
-    public int port() {
-        return server.port();
-    }
-
-    /** Every request received so far, in arrival order (a snapshot). */
-    public List<RecordedRequest> requests() {
-        return List.copyOf(requests);
-    }
-
-    public void clearRequests() {
-        requests.clear();
-    }
-
-    /** The most recent request; fails loudly when nothing arrived, which reads better in a test than an NPE. */
-    public RecordedRequest lastRequest() {
-        List<RecordedRequest> snapshot = requests();
-        if (snapshot.isEmpty()) {
-            throw new NoSuchElementException("FakeAnthropicProvider has not received any request");
-        }
-        return snapshot.getLast();
-    }
-
-    @Override
-    public void close() {
-        if (server.isRunning()) {
-            server.stop();
-        }
     }
 
     /**
@@ -192,11 +147,7 @@ public final class FakeAnthropicProvider implements AutoCloseable {
 
         /** The body parsed with Jackson ({@code MissingNode} for an empty body). */
         public JsonNode json() {
-            try {
-                return JSON.readTree(body);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("Request body is not JSON: " + body, e);
-            }
+            return parseJson(body);
         }
 
         /** The {@code x-api-key} header, else the token after {@code Bearer } in Authorization, else null. */
@@ -335,20 +286,11 @@ public final class FakeAnthropicProvider implements AutoCloseable {
     }
 
     private RecordedRequest record(ServerRequest req) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (Header header : req.headers()) {
-            headers.merge(header.name().toLowerCase(Locale.ROOT), String.join(", ", header.allValues()),
-                          (first, next) -> first + ", " + next);
-        }
-        String body;
-        try {
-            body = req.content().hasEntity() ? new String(req.content().inputStream().readAllBytes(), UTF_8) : "";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Map<String, String> headers = headersOf(req);
+        String body = new String(bodyOf(req), UTF_8);
         String path = req.path().path();
         RecordedRequest recorded = new RecordedRequest(req.prologue().method().text(), path, headers, body);
-        requests.add(recorded);
+        record(recorded);
         return recorded;
     }
 

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
-import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -37,7 +36,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,7 +90,7 @@ import javax.crypto.spec.SecretKeySpec;
  * " fake", " <modelId>" (or {@code contentBlockStart} with the tool use and input fragments),
  * {@code contentBlockStop}, {@code messageStop} and {@code metadata} with usage and metrics.
  */
-public final class FakeBedrockProvider implements AutoCloseable {
+public final class FakeBedrockProvider extends FakeProviderServer<FakeBedrockProvider.RecordedRequest> {
 
     public static final String SERVICE = "bedrock";
     public static final String MISSING_MODEL = "missing-model";
@@ -126,11 +124,9 @@ public final class FakeBedrockProvider implements AutoCloseable {
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
     private static final Set<String> IMAGE_FORMATS = Set.of("png", "jpeg", "gif", "webp");
 
-    private final WebServer server;
     private final Map<String, String> secrets;
     private final Map<String, String> sessionTokens;
     private final Clock clock;
-    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final List<Rejection> rejections = new CopyOnWriteArrayList<>();
     private final AtomicLong requestCounter = new AtomicLong();
 
@@ -138,14 +134,7 @@ public final class FakeBedrockProvider implements AutoCloseable {
         this.secrets = Map.copyOf(secrets);
         this.sessionTokens = new ConcurrentHashMap<>(sessionTokens);
         this.clock = clock;
-        this.server = WebServer.builder()
-                .host("127.0.0.1")
-                .port(0)
-                .writeBufferSize(0)
-                .shutdownHook(false)
-                .routing(this::routes)
-                .build()
-                .start();
+        startServer(this::routes, listener -> listener.writeBufferSize(0));
     }
 
     /** Starts a fake that knows these access key ids and their secret keys (long-term credentials). */
@@ -167,22 +156,6 @@ public final class FakeBedrockProvider implements AutoCloseable {
         return "http://127.0.0.1:" + port();
     }
 
-    public int port() {
-        return server.port();
-    }
-
-    public List<RecordedRequest> requests() {
-        return List.copyOf(requests);
-    }
-
-    public RecordedRequest lastRequest() {
-        List<RecordedRequest> snapshot = requests();
-        if (snapshot.isEmpty()) {
-            throw new NoSuchElementException("FakeBedrockProvider has not received any request");
-        }
-        return snapshot.getLast();
-    }
-
     /** Requests answered with an authentication or behaviour error, in arrival order. */
     public List<Rejection> rejections() {
         return List.copyOf(rejections);
@@ -193,16 +166,11 @@ public final class FakeBedrockProvider implements AutoCloseable {
         return rejections.stream().anyMatch(r -> r.request() == request);
     }
 
-    public void clearRequests() {
-        requests.clear();
-        rejections.clear();
-    }
-
+    /** Forgets the recorded requests and the rejections. */
     @Override
-    public void close() {
-        if (server.isRunning()) {
-            server.stop();
-        }
+    public void clearRequests() {
+        super.clearRequests();
+        rejections.clear();
     }
 
     /**
@@ -218,11 +186,7 @@ public final class FakeBedrockProvider implements AutoCloseable {
         }
 
         public JsonNode json() {
-            try {
-                return JSON.readTree(body);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("Request body is not JSON: " + body, e);
-            }
+            return parseJson(body);
         }
 
         /** The access key id of the SigV4 {@code Credential=}, or null when there is none. */
@@ -311,12 +275,7 @@ public final class FakeBedrockProvider implements AutoCloseable {
     private void handle(ServerRequest req, ServerResponse res) {
         long number = requestCounter.incrementAndGet();
         res.header(REQUEST_ID_HEADER, requestId(number));
-        byte[] body;
-        try {
-            body = req.content().hasEntity() ? req.content().inputStream().readAllBytes() : new byte[0];
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        byte[] body = bodyOf(req);
         Map<String, List<String>> rawHeaders = new LinkedHashMap<>();
         for (Header header : req.headers()) {
             rawHeaders.computeIfAbsent(header.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
@@ -328,7 +287,7 @@ public final class FakeBedrockProvider implements AutoCloseable {
         String rawPath = req.path().rawPath();
         String rawQuery = req.query().rawValue();
         RecordedRequest recorded = new RecordedRequest(method, rawPath, headers, new String(body, UTF_8));
-        requests.add(recorded);
+        record(recorded);
         try {
             String accessKeyId = authenticate(method, rawPath, rawQuery, rawHeaders, body);
             switch (accessKeyId) {

@@ -13,16 +13,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
-import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serial;
-import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -32,9 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -124,7 +119,7 @@ import java.util.regex.Pattern;
  * a consumer must take the last event's usage rather than sum them, and only the last event carries
  * {@code finishReason}.
  */
-public final class FakeGeminiProvider implements AutoCloseable {
+public final class FakeGeminiProvider extends FakeProviderServer<FakeGeminiProvider.RecordedRequest> {
 
     /** The model name that makes every model endpoint answer 404 {@code NOT_FOUND}. */
     public static final String MISSING_MODEL = "missing-model";
@@ -171,20 +166,11 @@ public final class FakeGeminiProvider implements AutoCloseable {
             "model", "contents", "systemInstruction", "tools", "toolConfig", "safetySettings",
             "generationConfig", "cachedContent", "serviceTier");
 
-    private final WebServer server;
-    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final AtomicLong requestCounter = new AtomicLong();
 
     private FakeGeminiProvider() {
-        this.server = WebServer.builder()
-                .host("127.0.0.1")
-                .port(0)
-                // Unbuffered: every SSE event reaches the wire when it is flushed.
-                .writeBufferSize(0)
-                .shutdownHook(false)
-                .routing(this::routes)
-                .build()
-                .start();
+        // Unbuffered: every SSE event reaches the wire when it is flushed.
+        startServer(this::routes, listener -> listener.writeBufferSize(0));
     }
 
     /** Starts a fake on a random free port of 127.0.0.1. */
@@ -195,35 +181,6 @@ public final class FakeGeminiProvider implements AutoCloseable {
     /** The base URL a Gemini client is configured with, {@code http://127.0.0.1:PORT} (no version). */
     public String baseUrl() {
         return "http://127.0.0.1:" + port();
-    }
-
-    public int port() {
-        return server.port();
-    }
-
-    /** Every request received so far, in arrival order (a snapshot). */
-    public List<RecordedRequest> requests() {
-        return List.copyOf(requests);
-    }
-
-    public void clearRequests() {
-        requests.clear();
-    }
-
-    /** The most recent request; fails loudly when nothing arrived. */
-    public RecordedRequest lastRequest() {
-        List<RecordedRequest> snapshot = requests();
-        if (snapshot.isEmpty()) {
-            throw new NoSuchElementException("FakeGeminiProvider has not received any request");
-        }
-        return snapshot.getLast();
-    }
-
-    @Override
-    public void close() {
-        if (server.isRunning()) {
-            server.stop();
-        }
     }
 
     /**
@@ -242,11 +199,7 @@ public final class FakeGeminiProvider implements AutoCloseable {
 
         /** The body parsed with Jackson ({@code MissingNode} for an empty body). */
         public JsonNode json() {
-            try {
-                return JSON.readTree(body);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("Request body is not JSON: " + body, e);
-            }
+            return parseJson(body);
         }
 
         /** The {@code x-goog-api-key} header, else the {@code key} query parameter, else null. */
@@ -392,21 +345,12 @@ public final class FakeGeminiProvider implements AutoCloseable {
     }
 
     private RecordedRequest record(ServerRequest req) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (Header header : req.headers()) {
-            headers.merge(header.name().toLowerCase(Locale.ROOT), String.join(", ", header.allValues()),
-                          (first, next) -> first + ", " + next);
-        }
-        String body;
-        try {
-            body = req.content().hasEntity() ? new String(req.content().inputStream().readAllBytes(), UTF_8) : "";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Map<String, String> headers = headersOf(req);
+        String body = new String(bodyOf(req), UTF_8);
         String query = req.query().rawValue();
         RecordedRequest recorded = new RecordedRequest(req.prologue().method().text(), req.path().path(),
                                                        query, headers, body);
-        requests.add(recorded);
+        record(recorded);
         return recorded;
     }
 

@@ -7,16 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
-import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.Serial;
-import java.io.UncheckedIOException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -28,10 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -73,7 +68,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Content is deterministic: a given seed is answered as is for the first image and incremented for
  * the following ones; without one, seeds are derived from the prompt and the image index.
  */
-public final class FakeIdeogramProvider implements AutoCloseable {
+public final class FakeIdeogramProvider extends FakeProviderServer<FakeIdeogramProvider.RecordedRequest> {
 
     public static final String V3_PATH = "/v1/ideogram-v3/generate";
     public static final String LEGACY_PATH = "/generate";
@@ -113,19 +108,11 @@ public final class FakeIdeogramProvider implements AutoCloseable {
     private static final DateTimeFormatter CREATED_FORMAT =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx", Locale.ROOT);
 
-    private final WebServer server;
-    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final AtomicLong requestCounter = new AtomicLong();
     private final Set<String> issuedImages = ConcurrentHashMap.newKeySet();
 
     private FakeIdeogramProvider() {
-        this.server = WebServer.builder()
-                .host("127.0.0.1")
-                .port(0)
-                .shutdownHook(false)
-                .routing(this::routes)
-                .build()
-                .start();
+        startServer(this::routes);
     }
 
     /** Starts a fake on a random free port of 127.0.0.1. */
@@ -138,36 +125,8 @@ public final class FakeIdeogramProvider implements AutoCloseable {
         return "http://127.0.0.1:" + port();
     }
 
-    public int port() {
-        return server.port();
-    }
-
-    /** Every request received so far (image downloads included), in arrival order (a snapshot). */
-    public List<RecordedRequest> requests() {
-        return List.copyOf(requests);
-    }
-
-    public void clearRequests() {
-        requests.clear();
-    }
-
-    public RecordedRequest lastRequest() {
-        List<RecordedRequest> snapshot = requests();
-        if (snapshot.isEmpty()) {
-            throw new NoSuchElementException("FakeIdeogramProvider has not received any request");
-        }
-        return snapshot.getLast();
-    }
-
-    @Override
-    public void close() {
-        if (server.isRunning()) {
-            server.stop();
-        }
-    }
-
     /**
-     * One request as the fake saw it.
+     * One request as the fake saw it; image downloads are recorded too.
      *
      * @param headers header names in lower case; repeated headers joined with {@code ", "}
      * @param contentType the Content-Type header, or null
@@ -207,11 +166,7 @@ public final class FakeIdeogramProvider implements AutoCloseable {
 
         /** The body parsed with Jackson ({@code MissingNode} for an empty body). */
         public JsonNode json() {
-            try {
-                return JSON.readTree(body);
-            } catch (IOException e) {
-                throw new IllegalStateException("Request body is not JSON: " + bodyText(), e);
-            }
+            return parseJson(body);
         }
     }
 
@@ -267,20 +222,11 @@ public final class FakeIdeogramProvider implements AutoCloseable {
     }
 
     private RecordedRequest record(ServerRequest req) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (Header header : req.headers()) {
-            headers.merge(header.name().toLowerCase(Locale.ROOT), String.join(", ", header.allValues()),
-                          (first, next) -> first + ", " + next);
-        }
-        byte[] body;
-        try {
-            body = req.content().hasEntity() ? req.content().inputStream().readAllBytes() : new byte[0];
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Map<String, String> headers = headersOf(req);
+        byte[] body = bodyOf(req);
         RecordedRequest recorded = new RecordedRequest(req.prologue().method().text(), req.path().path(), headers,
                                                        headers.get("content-type"), body);
-        requests.add(recorded);
+        record(recorded);
         return recorded;
     }
 

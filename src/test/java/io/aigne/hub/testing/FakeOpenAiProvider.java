@@ -8,10 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.CloseConnectionException;
-import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -19,7 +17,6 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serial;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Instant;
@@ -28,10 +25,7 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -88,7 +82,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Success content is deterministic; the constants below are what tests can assert on.
  */
-public final class FakeOpenAiProvider implements AutoCloseable {
+public final class FakeOpenAiProvider extends FakeProviderServer<FakeOpenAiProvider.RecordedRequest> {
 
     /** Appended to the requested chat model in answers, as the real API answers with a dated snapshot. */
     public static final String SNAPSHOT_SUFFIX = "-2024-07-18";
@@ -133,22 +127,12 @@ public final class FakeOpenAiProvider implements AutoCloseable {
      */
     private static final long DIE_AFTER_BYTES_MILLIS = 100;
 
-    private final WebServer server;
-    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final AtomicLong requestCounter = new AtomicLong();
 
     private FakeOpenAiProvider() {
-        this.server = WebServer.builder()
-                .host("127.0.0.1")
-                .port(0)
-                // Unbuffered response streams: every write reaches Helidon's response logic at once, which
-                // is what lets sk-headers-then-die put headers on the wire with zero body bytes.
-                .writeBufferSize(0)
-                // Tests start many of these; a JVM shutdown hook per instance would only pile up.
-                .shutdownHook(false)
-                .routing(this::routes)
-                .build()
-                .start();
+        // Unbuffered response streams: every write reaches Helidon's response logic at once, which
+        // is what lets sk-headers-then-die put headers on the wire with zero body bytes.
+        startServer(this::routes, listener -> listener.writeBufferSize(0));
     }
 
     /** Starts a fake on a random free port of 127.0.0.1. */
@@ -159,35 +143,6 @@ public final class FakeOpenAiProvider implements AutoCloseable {
     /** The base URL an OpenAI client is configured with, {@code http://127.0.0.1:PORT/v1}. */
     public String baseUrl() {
         return "http://127.0.0.1:" + port() + "/v1";
-    }
-
-    public int port() {
-        return server.port();
-    }
-
-    /** Every request received so far, in arrival order (a snapshot). */
-    public List<RecordedRequest> requests() {
-        return List.copyOf(requests);
-    }
-
-    public void clearRequests() {
-        requests.clear();
-    }
-
-    /** The most recent request; fails loudly when nothing arrived, which reads better in a test than an NPE. */
-    public RecordedRequest lastRequest() {
-        List<RecordedRequest> snapshot = requests();
-        if (snapshot.isEmpty()) {
-            throw new NoSuchElementException("FakeOpenAiProvider has not received any request");
-        }
-        return snapshot.getLast();
-    }
-
-    @Override
-    public void close() {
-        if (server.isRunning()) {
-            server.stop();
-        }
     }
 
     /**
@@ -203,11 +158,7 @@ public final class FakeOpenAiProvider implements AutoCloseable {
 
         /** The body parsed with Jackson ({@code MissingNode} for an empty body). */
         public JsonNode json() {
-            try {
-                return JSON.readTree(body);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("Request body is not JSON: " + body, e);
-            }
+            return parseJson(body);
         }
 
         /** The token after {@code Bearer } in the Authorization header, or null. */
@@ -327,19 +278,10 @@ public final class FakeOpenAiProvider implements AutoCloseable {
     }
 
     private RecordedRequest record(ServerRequest req) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (Header header : req.headers()) {
-            headers.merge(header.name().toLowerCase(Locale.ROOT), String.join(", ", header.allValues()),
-                          (first, next) -> first + ", " + next);
-        }
-        String body;
-        try {
-            body = req.content().hasEntity() ? new String(req.content().inputStream().readAllBytes(), UTF_8) : "";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Map<String, String> headers = headersOf(req);
+        String body = new String(bodyOf(req), UTF_8);
         RecordedRequest recorded = new RecordedRequest(req.prologue().method().text(), req.path().path(), headers, body);
-        requests.add(recorded);
+        record(recorded);
         return recorded;
     }
 
