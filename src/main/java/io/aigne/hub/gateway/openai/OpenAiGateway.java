@@ -8,7 +8,7 @@ import io.aigne.hub.gateway.upstream.UpstreamException;
 import io.aigne.hub.gateway.upstream.UpstreamRequest;
 import io.aigne.hub.gateway.upstream.UpstreamResponse;
 import io.aigne.hub.provider.openai.OpenAiUpstream;
-import io.aigne.hub.provider.openai.UpstreamError;
+import io.aigne.hub.provider.UpstreamError;
 import io.aigne.hub.routing.ModelRef;
 import io.aigne.hub.routing.Outcome;
 import io.aigne.hub.routing.Route;

@@ -7,6 +7,7 @@ import io.aigne.hub.gateway.upstream.UpstreamRequest;
 import io.aigne.hub.gateway.upstream.UpstreamResponse;
 import io.aigne.hub.provider.CredentialSecret;
 import io.aigne.hub.provider.Provider;
+import io.aigne.hub.provider.UpstreamError;
 import io.aigne.hub.routing.Outcome;
 import io.aigne.hub.server.Json;
 

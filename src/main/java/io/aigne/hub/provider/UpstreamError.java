@@ -1,4 +1,4 @@
-package io.aigne.hub.provider.openai;
+package io.aigne.hub.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aigne.hub.provider.CredentialSecret;
