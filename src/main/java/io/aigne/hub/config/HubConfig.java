@@ -52,7 +52,9 @@ public record HubConfig(
             int firstByteTimeoutMillis,
             int streamIdleTimeoutMillis,
             long maxResponseBytes,
-            int drainAfterDisconnectMillis) {
+            int drainAfterDisconnectMillis,
+            long mediaMaxBytes,
+            boolean mediaAllowPrivateAddresses) {
     }
 
     public record RoutingConfig(
