@@ -59,6 +59,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>no {@code Api-Key} header (an {@code Authorization: Bearer} does not count) or {@code ideo-401}: 401.
  *   <li>{@code ideo-429}: 429 too many requests (Ideogram limits concurrent in-flight requests).
  *   <li>{@code ideo-422-unsafe}: 422 safety rejection, {@code {"error": "..."}}, once the body is valid.
+ *   <li>{@code ideo-429-retry-after}: 429 like {@code ideo-429}, with a {@code Retry-After} header of
+ *       {@link #RETRY_AFTER_SECONDS} seconds.
+ *   <li>{@code ideo-unsafe-first} / {@code ideo-unsafe-all}: 200, but the first / every image failed the
+ *       post-generation safety check: {@code is_image_safe: false} and {@code url: null}, as the reference
+ *       documents for such images.
+ *   <li>{@code ideo-magic-auto}: MagicPrompt rewrites the prompt (see {@link #MAGIC_PREFIX}) unless it is
+ *       explicitly {@code OFF}, as Ideogram's default {@code AUTO} may do.
  * </ul>
  *
  * <p>Independent of the key (checked after it): a missing or blank prompt, an unparseable body, a
@@ -76,6 +83,11 @@ public final class FakeIdeogramProvider extends FakeProviderServer<FakeIdeogramP
     public static final String KEY_UNAUTHORIZED = "ideo-401";
     public static final String KEY_RATE_LIMITED = "ideo-429";
     public static final String KEY_UNSAFE = "ideo-422-unsafe";
+    public static final String KEY_RATE_LIMITED_RETRY_AFTER = "ideo-429-retry-after";
+    public static final String KEY_UNSAFE_FIRST_IMAGE = "ideo-unsafe-first";
+    public static final String KEY_UNSAFE_ALL_IMAGES = "ideo-unsafe-all";
+    public static final String KEY_MAGIC_AUTO = "ideo-magic-auto";
+    public static final String RETRY_AFTER_SECONDS = "17";
 
     /** Prefix put before the prompt when MagicPrompt is explicitly ON. */
     public static final String MAGIC_PREFIX = "Enhanced: ";
@@ -194,10 +206,16 @@ public final class FakeIdeogramProvider extends FakeProviderServer<FakeIdeogramP
         private static final long serialVersionUID = 1L;
 
         final int status;
+        final String retryAfter;
 
         ApiError(int status, String message) {
+            this(status, message, null);
+        }
+
+        ApiError(int status, String message, String retryAfter) {
             super(message, null, false, false);
             this.status = status;
+            this.retryAfter = retryAfter;
         }
     }
 
@@ -213,9 +231,15 @@ public final class FakeIdeogramProvider extends FakeProviderServer<FakeIdeogramP
                 if (KEY_RATE_LIMITED.equals(key)) {
                     throw new ApiError(429, RATE_LIMIT_ERROR);
                 }
+                if (KEY_RATE_LIMITED_RETRY_AFTER.equals(key)) {
+                    throw new ApiError(429, RATE_LIMIT_ERROR, RETRY_AFTER_SECONDS);
+                }
                 endpoint.answer(res, recorded, number);
             } catch (ApiError error) {
                 res.status(error.status);
+                if (error.retryAfter != null) {
+                    res.header(HeaderNames.RETRY_AFTER, error.retryAfter);
+                }
                 sendJson(res, errorBody(error.getMessage()));
             }
         };
@@ -244,7 +268,11 @@ public final class FakeIdeogramProvider extends FakeProviderServer<FakeIdeogramP
 
     /** A generation request, normalised from either wire format. */
     private record Generation(String prompt, int numImages, String resolution, String styleType, Long seed,
-                              boolean magicOn) {
+                              String magic) {
+        /** Whether MagicPrompt rewrites the prompt for a request sent with {@code key}. */
+        boolean rewrites(String key) {
+            return "ON".equalsIgnoreCase(magic) || KEY_MAGIC_AUTO.equals(key) && !"OFF".equalsIgnoreCase(magic);
+        }
     }
 
     private void generateV3(ServerResponse res, RecordedRequest request, long number) throws Exception {
@@ -278,7 +306,7 @@ public final class FakeIdeogramProvider extends FakeProviderServer<FakeIdeogramP
                 resolution,
                 form.getOrDefault("style_type", DEFAULT_STYLE_TYPE),
                 seed(form.get("seed")),
-                "ON".equalsIgnoreCase(form.get("magic_prompt")));
+                form.get("magic_prompt"));
         answer(res, request, number, generation);
     }
 
@@ -319,7 +347,7 @@ public final class FakeIdeogramProvider extends FakeProviderServer<FakeIdeogramP
                 resolution,
                 imageRequest.hasNonNull("style_type") ? imageRequest.get("style_type").asText() : DEFAULT_STYLE_TYPE,
                 seed(text(imageRequest, "seed")),
-                "ON".equalsIgnoreCase(text(imageRequest, "magic_prompt_option")));
+                text(imageRequest, "magic_prompt_option"));
         answer(res, request, number, generation);
     }
 
@@ -378,19 +406,25 @@ public final class FakeIdeogramProvider extends FakeProviderServer<FakeIdeogramP
         if (KEY_UNSAFE.equals(request.apiKey())) {
             throw new ApiError(422, SAFETY_ERROR);
         }
-        String prompt = generation.magicOn() ? MAGIC_PREFIX + generation.prompt() : generation.prompt();
+        String prompt = generation.rewrites(request.apiKey()) ? MAGIC_PREFIX + generation.prompt() : generation.prompt();
         ObjectNode response = JSON.createObjectNode();
         response.put("created", OffsetDateTime.now(ZoneOffset.UTC).format(CREATED_FORMAT));
         ArrayNode data = response.putArray("data");
         for (int i = 0; i < generation.numImages(); i++) {
             String id = "img-" + number + "-" + i;
-            issuedImages.add(id);
+            boolean safe = !(KEY_UNSAFE_ALL_IMAGES.equals(request.apiKey())
+                    || KEY_UNSAFE_FIRST_IMAGE.equals(request.apiKey()) && i == 0);
             ObjectNode image = data.addObject();
             image.put("prompt", prompt);
             image.put("resolution", generation.resolution());
-            image.put("is_image_safe", true);
+            image.put("is_image_safe", safe);
             image.put("seed", seedFor(generation.prompt(), generation.seed(), i));
-            image.put("url", baseUrl() + "/images/" + id + ".png");
+            if (safe) {
+                issuedImages.add(id);
+                image.put("url", baseUrl() + "/images/" + id + ".png");
+            } else {
+                image.putNull("url");
+            }
             image.put("style_type", generation.styleType());
         }
         sendJson(res, response);

@@ -284,6 +284,45 @@ class FakeIdeogramProviderTest {
     }
 
     @Test
+    void rateLimitWithRetryAfterHeader() throws Exception {
+        HttpResponse<String> limited = postV3(FakeIdeogramProvider.KEY_RATE_LIMITED_RETRY_AFTER, fields("prompt", "x"));
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.headers().firstValue("retry-after")).hasValue(FakeIdeogramProvider.RETRY_AFTER_SECONDS);
+        assertThat(json(limited).get("error").asText()).isEqualTo(FakeIdeogramProvider.RATE_LIMIT_ERROR);
+
+        assertThat(postV3(FakeIdeogramProvider.KEY_RATE_LIMITED, fields("prompt", "x")).headers()
+                .firstValue("retry-after")).isEmpty();
+    }
+
+    @Test
+    void unsafeImagesComeBackWithoutUrl() throws Exception {
+        JsonNode first = json(postV3(FakeIdeogramProvider.KEY_UNSAFE_FIRST_IMAGE,
+                fields("prompt", "x", "num_images", "2")));
+        assertThat(first.at("/data/0/is_image_safe").asBoolean()).isFalse();
+        assertThat(first.at("/data/0/url").isNull()).isTrue();
+        assertThat(first.at("/data/1/is_image_safe").asBoolean()).isTrue();
+        assertThat(first.at("/data/1/url").asText()).startsWith(fake.baseUrl() + "/images/");
+
+        JsonNode all = json(postLegacy(FakeIdeogramProvider.KEY_UNSAFE_ALL_IMAGES,
+                "{\"image_request\":{\"prompt\":\"x\",\"num_images\":3}}"));
+        assertThat(all.get("data")).hasSize(3).allSatisfy(image -> {
+            assertThat(image.get("is_image_safe").asBoolean()).isFalse();
+            assertThat(image.get("url").isNull()).isTrue();
+        });
+    }
+
+    @Test
+    void magicAutoKeyRewritesUnlessMagicPromptIsOff() throws Exception {
+        String key = FakeIdeogramProvider.KEY_MAGIC_AUTO;
+        assertThat(json(postV3(key, fields("prompt", "cat"))).at("/data/0/prompt").asText())
+                .isEqualTo(FakeIdeogramProvider.MAGIC_PREFIX + "cat");
+        assertThat(json(postV3(key, fields("prompt", "cat", "magic_prompt", "OFF"))).at("/data/0/prompt").asText())
+                .isEqualTo("cat");
+        assertThat(json(postLegacy(key, "{\"image_request\":{\"prompt\":\"cat\"}}")).at("/data/0/prompt").asText())
+                .isEqualTo(FakeIdeogramProvider.MAGIC_PREFIX + "cat");
+    }
+
+    @Test
     void unknownRouteIs404() throws Exception {
         HttpResponse<String> response = post("/v1/nope", KEY, "application/json", "{}".getBytes(UTF_8));
         assertThat(response.statusCode()).isEqualTo(404);
