@@ -61,6 +61,7 @@ final class IdeogramRequests {
             image.put("aspect_ratio", ratio.legacyName());
         }
         image.put("num_images", numImages(request));
+        // Checked so that a typo is reported, but not sent: the legacy model id picks the speed.
         renderingSpeed(request.quality());
         String style = styleType(request.style(), LEGACY_STYLES);
         if (style != null && model.takesStyle()) {
