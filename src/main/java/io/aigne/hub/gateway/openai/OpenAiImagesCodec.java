@@ -49,9 +49,10 @@ public final class OpenAiImagesCodec {
         if (responseFormat != null && !responseFormat.equals("url") && !responseFormat.equals("b64_json")) {
             throw ApiException.invalid("response_format", "'response_format' must be \"url\" or \"b64_json\"");
         }
+        String user = string(body, "user", "");
         return new ImageRequest(model, prompt, n == null ? 1 : n, string(body, "size", ""),
                 string(body, "quality", ""), string(body, "style", ""), responseFormat,
-                string(body, "negative_prompt", ""), string(body, "user", ""));
+                string(body, "negative_prompt", ""), user != null ? user : string(body, "safety_identifier", ""));
     }
 
     /**

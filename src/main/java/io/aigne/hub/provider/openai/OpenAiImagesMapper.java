@@ -16,10 +16,12 @@ final class OpenAiImagesMapper {
     }
 
     /**
-     * Only what the caller set is sent: gpt-image models refuse {@code response_format} and {@code style}, so a
-     * default filled in here would break calls the caller wrote correctly.
+     * Only what the caller set is sent, in the model family's own terms: gpt-image models answer "Unknown parameter"
+     * to {@code response_format} and {@code style} (they always answer base64) and grade quality low/medium/high,
+     * while DALL·E 3 knows standard/hd. The caller may have written either, in another protocol's front door.
      */
     static ObjectNode body(ImageRequest request, String upstreamModel) {
+        boolean gptImage = upstreamModel.startsWith("gpt-image");
         ObjectNode body = Json.object();
         body.put("model", upstreamModel);
         body.put("prompt", request.prompt());
@@ -27,11 +29,34 @@ final class OpenAiImagesMapper {
             body.put("n", request.n());
         }
         putIfSet(body, "size", request.size());
-        putIfSet(body, "quality", request.quality());
-        putIfSet(body, "style", request.style());
-        putIfSet(body, "response_format", request.responseFormat());
+        putIfSet(body, "quality", quality(request.quality(), upstreamModel));
+        if (!gptImage) {
+            putIfSet(body, "style", request.style());
+            putIfSet(body, "response_format", request.responseFormat());
+        }
         putIfSet(body, "user", request.user());
         return body;
+    }
+
+    private static String quality(String quality, String upstreamModel) {
+        if (quality == null) {
+            return null;
+        }
+        if (upstreamModel.startsWith("gpt-image")) {
+            return switch (quality) {
+                case "hd" -> "high";
+                case "standard" -> "medium";
+                default -> quality;
+            };
+        }
+        if (upstreamModel.startsWith("dall-e-3")) {
+            return switch (quality) {
+                case "high" -> "hd";
+                case "low", "medium" -> "standard";
+                default -> quality;
+            };
+        }
+        return quality;
     }
 
     /**

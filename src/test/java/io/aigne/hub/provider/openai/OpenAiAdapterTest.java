@@ -268,6 +268,37 @@ class OpenAiAdapterTest {
     }
 
     @Test
+    void imagesInToolResultsFollowInAUserMessageAndDocumentLinksAreRefused() throws Exception {
+        ContentPart.ToolResult screenshot = new ContentPart.ToolResult("call_s", "screenshot",
+                List.of(new ContentPart.Text("captured"), ContentPart.Image.inline("image/jpeg", "/9j/4A==")), false);
+        ChatRequest request = new ChatRequest("up/x", null, List.of(
+                Message.user("Take a screenshot"),
+                new Message(Message.Role.ASSISTANT, List.of(new ContentPart.ToolCall("call_s", "screenshot", ""))),
+                new Message(Message.Role.USER, List.of(screenshot))), null, null, null, null, null, false, null);
+
+        adapter.chat(route("sk-ok", "gpt-4o"), request);
+
+        JsonNode sent = fake.lastRequest().json().path("messages");
+        assertThat(sent).hasSize(4);
+        assertThat(sent.get(1).path("content").isNull()).isTrue();
+        assertThat(sent.get(1).path("tool_calls").get(0).path("function").path("arguments").asText()).isEqualTo("{}");
+        assertThat(sent.get(2).path("role").asText()).isEqualTo("tool");
+        assertThat(sent.get(2).path("content").asText()).isEqualTo("captured");
+        assertThat(sent.get(3).path("role").asText()).isEqualTo("user");
+        assertThat(sent.get(3).path("content").get(0).path("image_url").path("url").asText())
+                .isEqualTo("data:image/jpeg;base64,/9j/4A==");
+
+        ChatRequest linked = new ChatRequest("up/x", null, List.of(new Message(Message.Role.USER, List.of(
+                new ContentPart.Document("application/pdf", null, "https://e.x/a.pdf", null, null)))),
+                null, null, null, null, null, false, null);
+        assertThatThrownBy(() -> adapter.chat(route("sk-ok", "gpt-4o"), linked))
+                .isInstanceOfSatisfying(io.aigne.hub.server.ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains("https://e.x/a.pdf").contains("base64");
+                });
+    }
+
+    @Test
     void toolCallsKeepTheirIdsAndArguments() throws Exception {
         ChatResponse response = adapter.chat(route("sk-ok", "gpt-4o"),
                 withTools(new ToolChoice(ToolChoice.Mode.ANY, null, null), false));
@@ -411,7 +442,7 @@ class OpenAiAdapterTest {
     @Test
     void dallEImagesComeBackAsUrlsWithRevisedPrompts() throws Exception {
         ImageResponse response = adapter.generateImages(route("sk-ok", "dall-e-3"),
-                new ImageRequest("up/img", "a red fox", 2, "1024x1024", "hd", "vivid", null, null, "u2"));
+                new ImageRequest("up/img", "a red fox", 2, "1024x1024", "high", "vivid", "url", null, "u2"));
 
         assertThat(response.images()).hasSize(2);
         assertThat(response.images().get(1).url()).isEqualTo("https://fake.example/img/1.png");
@@ -429,14 +460,21 @@ class OpenAiAdapterTest {
         assertThat(body.path("size").asText()).isEqualTo("1024x1024");
         assertThat(body.path("quality").asText()).isEqualTo("hd");
         assertThat(body.path("style").asText()).isEqualTo("vivid");
-        assertThat(body.has("response_format")).isFalse();
+        assertThat(body.path("response_format").asText()).isEqualTo("url");
         assertThat(body.path("user").asText()).isEqualTo("u2");
     }
 
     @Test
     void gptImageAnswersBase64AndItsTokenUsageIsKept() throws Exception {
         ImageResponse response = adapter.generateImages(route("sk-ok", "gpt-image-1"),
-                new ImageRequest("up/img", "a blue fox", 2, null, null, null, null, null, null));
+                new ImageRequest("up/img", "a blue fox", 2, "1024x1536", "hd", "vivid", "b64_json", null, null));
+
+        JsonNode body = fake.lastRequest().json();
+        assertThat(body.path("quality").asText()).isEqualTo("high");
+        assertThat(body.path("size").asText()).isEqualTo("1024x1536");
+        // gpt-image models refuse both as unknown parameters.
+        assertThat(body.has("response_format")).isFalse();
+        assertThat(body.has("style")).isFalse();
 
         assertThat(response.images()).hasSize(2);
         assertThat(response.images().getFirst().base64()).isEqualTo(FakeOpenAiProvider.TINY_PNG_BASE64);
