@@ -110,6 +110,9 @@ import java.util.regex.Pattern;
  *       {@code responseJsonSchema}, or without): the text {@value #JSON_ANSWER}.
  *   <li>{@code generationConfig.thinkingConfig.includeThoughts == true}: a first part
  *       {@code {text: "Let me think.", thought: true}}.
+ *   <li>{@code generationConfig.responseModalities} containing {@code "IMAGE"} (how Gemini image models such
+ *       as gemini-2.5-flash-image are asked for pictures): after the text, a last part
+ *       {@code {inlineData: {mimeType: "image/png", data: TINY_PNG_BASE64}}} (non-streamed answers only).
  * </ul>
  *
  * <p>Streaming sends the same parts in separate events: the thought part alone, then the text split into
@@ -627,6 +630,16 @@ public final class FakeGeminiProvider extends FakeProviderServer<FakeGeminiProvi
         return new Answer(thought, List.of(), "Hello from fake " + call.model(), false);
     }
 
+    /** Whether {@code generationConfig.responseModalities} asks for an IMAGE, as Gemini image models are called. */
+    private static boolean wantsImage(JsonNode body) {
+        for (JsonNode modality : field(field(body, "generationConfig"), "responseModalities")) {
+            if ("IMAGE".equals(modality.asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Declared function names in order, minus what {@code toolConfig.functionCallingConfig} rules out. */
     private static List<String> callableFunctions(JsonNode body) {
         JsonNode callingConfig = field(field(body, "toolConfig"), "functionCallingConfig");
@@ -657,6 +670,11 @@ public final class FakeGeminiProvider extends FakeProviderServer<FakeGeminiProvi
         parts.addAll(answer.functionCalls());
         if (answer.text() != null) {
             parts.add(JSON.createObjectNode().put("text", answer.text()));
+        }
+        if (wantsImage(call.body())) {
+            ObjectNode image = JSON.createObjectNode();
+            image.putObject("inlineData").put("mimeType", "image/png").put("data", TINY_PNG_BASE64);
+            parts.add(image);
         }
         sendJson(call.response(), generateContentResponse(call, parts, true, CANDIDATES_TOKENS));
     }

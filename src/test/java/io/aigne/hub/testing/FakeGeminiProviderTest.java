@@ -345,6 +345,21 @@ class FakeGeminiProviderTest {
     }
 
     @Test
+    void imageModalityAnswersWithAnInlineImage() {
+        GenerateContentResponse response;
+        try (Client client = sdk("gm-ok")) {
+            response = client.models.generateContent("gemini-2.5-flash-image", "Draw a cat",
+                    GenerateContentConfig.builder().responseModalities("TEXT", "IMAGE").build());
+        }
+        List<Part> parts = response.parts();
+        Part image = parts.getLast();
+        assertThat(image.inlineData().orElseThrow().mimeType()).contains("image/png");
+        assertThat(image.inlineData().orElseThrow().data().orElseThrow())
+                .isEqualTo(Base64.getDecoder().decode(FakeGeminiProvider.TINY_PNG_BASE64));
+        assertThat(fake.lastRequest().json().at("/generationConfig/responseModalities/1").asText()).isEqualTo("IMAGE");
+    }
+
+    @Test
     void embeddings() throws Exception {
         EmbedContentResponse batch;
         try (Client client = sdk("gm-ok")) {
