@@ -31,6 +31,11 @@ public final class AnthropicErrorTypes {
         };
     }
 
+    /** Whether {@code type} is one of the error types Anthropic documents. */
+    public static boolean known(String type) {
+        return type != null && (status(type) != 500 || type.equals("api_error"));
+    }
+
     /** The type Anthropic uses for this status; 4xx statuses it has no name for are invalid requests. */
     public static String type(int status) {
         return switch (status) {
