@@ -58,15 +58,17 @@ final class MessagesRequestReader {
         Sampling sampling = new Sampling(max, number(body.path("temperature"), "temperature"),
                 number(body.path("top_p"), "top_p"), optionalInteger(body.path("top_k"), "top_k"),
                 strings(body.path("stop_sequences"), "stop_sequences"), null, null, null);
-        return new ChatRequest(model, system(body.path("system")), messages(body.path("messages")),
-                tools(body.path("tools")), toolChoice(body.path("tool_choice")), responseFormat(body),
-                sampling, reasoning(body.path("thinking")), bool(body.path("stream"), "stream"), user(body.path("metadata")));
+        List<ContentPart.Text> system = new ArrayList<>(system(body.path("system"), "system"));
+        List<Message> messages = messages(body.path("messages"), system);
+        return new ChatRequest(model, system, messages, tools(body.path("tools")), toolChoice(body.path("tool_choice")),
+                responseFormat(body), sampling, reasoning(body.path("thinking"), body.path("output_config")),
+                bool(body.path("stream"), "stream"), user(body.path("metadata")));
     }
 
     // ---------------------------------------------------------------------------------------------
     // System and messages
 
-    private static List<ContentPart.Text> system(JsonNode system) {
+    private static List<ContentPart.Text> system(JsonNode system, String at) {
         if (system.isMissingNode() || system.isNull()) {
             return List.of();
         }
@@ -74,11 +76,11 @@ final class MessagesRequestReader {
             return system.asText().isEmpty() ? List.of() : List.of(new ContentPart.Text(system.asText()));
         }
         if (!system.isArray()) {
-            throw ApiException.invalid("system", "system must be a string or an array of text blocks");
+            throw ApiException.invalid(at, at + " must be a string or an array of text blocks");
         }
         List<ContentPart.Text> parts = new ArrayList<>();
         for (int i = 0; i < system.size(); i++) {
-            String path = "system[" + i + "]";
+            String path = at + "[" + i + "]";
             JsonNode block = object(system.get(i), path);
             if (!"text".equals(block.path("type").asText())) {
                 throw ApiException.invalid(path + ".type", "system blocks must be text blocks ({\"type\":\"text\","
@@ -89,7 +91,11 @@ final class MessagesRequestReader {
         return parts;
     }
 
-    private static List<Message> messages(JsonNode messages) {
+    /**
+     * The user and assistant turns. System turns inside the conversation join the system instructions (in
+     * order): the canonical request, like most providers, keeps instructions apart from the turns.
+     */
+    private static List<Message> messages(JsonNode messages, List<ContentPart.Text> system) {
         if (messages.isMissingNode() || messages.isNull()) {
             throw ApiException.invalid("messages", "messages is required: the conversation, starting with a user turn");
         }
@@ -101,11 +107,15 @@ final class MessagesRequestReader {
             String path = "messages[" + i + "]";
             JsonNode message = object(messages.get(i), path);
             String role = string(message.path("role"), path + ".role");
+            if (role.equals("system")) {
+                system.addAll(system(message.path("content"), path + ".content"));
+                continue;
+            }
             Message.Role canonical = switch (role) {
                 case "user" -> Message.Role.USER;
                 case "assistant" -> Message.Role.ASSISTANT;
-                default -> throw ApiException.invalid(path + ".role", "role must be \"user\" or \"assistant\", not \""
-                        + role + "\"; system instructions go in the top-level system field");
+                default -> throw ApiException.invalid(path + ".role", "role must be \"user\", \"assistant\" or"
+                        + " \"system\", not \"" + role + "\"");
             };
             out.add(new Message(canonical, content(message.path("content"), path + ".content", canonical)));
         }
@@ -313,7 +323,11 @@ final class MessagesRequestReader {
         };
     }
 
-    private static Reasoning reasoning(JsonNode thinking) {
+    /**
+     * Extended thinking. A budget stays a budget; adaptive thinking (the model decides how much) becomes thinking
+     * at the effort {@code output_config.effort} names, or the provider's default effort.
+     */
+    private static Reasoning reasoning(JsonNode thinking, JsonNode outputConfig) {
         if (thinking.isMissingNode() || thinking.isNull()) {
             return null;
         }
@@ -321,10 +335,22 @@ final class MessagesRequestReader {
         String type = string(node.path("type"), "thinking.type");
         return switch (type) {
             case "enabled" -> new Reasoning(true, null, integer(node.path("budget_tokens"), "thinking.budget_tokens"));
-            case "adaptive" -> new Reasoning(true, null, null);
+            case "adaptive", "between_tools" -> new Reasoning(true, effort(outputConfig.path("effort")), null);
             case "disabled" -> new Reasoning(false, null, null);
             default -> throw ApiException.invalid("thinking.type", "thinking.type must be enabled, adaptive or disabled,"
                     + " not \"" + type + "\"");
+        };
+    }
+
+    private static String effort(JsonNode effort) {
+        String value = optionalString(effort, "output_config.effort");
+        if (value == null) {
+            return null;
+        }
+        return switch (value) {
+            case "low", "medium", "high" -> value;
+            case "max", "xhigh" -> "high";
+            default -> null;
         };
     }
 
