@@ -23,7 +23,9 @@ import java.util.List;
  *
  * <p>Only what can be translated to every provider is accepted: custom tools, not Anthropic's server tools (web
  * search, code execution...) or MCP servers, which run inside Anthropic; media inline or by URL, not Files API
- * ids. Fields that only tune Anthropic's service (service_tier, container, context_management...) are ignored.
+ * ids. Fields that only tune Anthropic's service (service_tier, container, context_management...) are ignored, and
+ * so are block-level settings the canonical model has no place for (cache_control on tool_use and tool_result
+ * blocks, citations settings, a tool's strict flag).
  */
 final class MessagesRequestReader {
     private MessagesRequestReader() {

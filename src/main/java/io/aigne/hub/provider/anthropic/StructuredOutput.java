@@ -51,7 +51,12 @@ public record StructuredOutput(String toolName, Tool tool) {
         return new StructuredOutput(name, new Tool(name, DESCRIPTION, withObjectType(schema)));
     }
 
-    /** The tool choice that makes the model answer through the tool (see {@link AnthropicRequestMapper}). */
+    /**
+     * The tool choice that makes the model answer through the tool: forced to it when the caller has no tools of
+     * its own (or forbade them), "any" call when the caller's tools stay available, the caller's own forced tool
+     * when it named one, and "auto" with thinking on, since Anthropic refuses forced choices while the model
+     * thinks (the tool's description then asks for the call).
+     */
     ObjectNode toolChoice(ChatRequest request, boolean thinking) {
         ObjectNode choice = Json.object();
         ToolChoice callerChoice = request.toolChoice();
