@@ -1,0 +1,38 @@
+package io.aigne.hub.gateway.anthropic;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aigne.hub.provider.anthropic.AnthropicErrorTypes;
+import io.aigne.hub.server.ApiException;
+import io.aigne.hub.server.Json;
+
+/**
+ * Errors in the shape the Anthropic Messages API uses, {@code {"type":"error","error":{"type","message"}}}, so that
+ * Anthropic SDKs raise their usual exception classes. The error type follows the status as Anthropic's API
+ * reference pairs them (400 invalid_request_error, 401 authentication_error, 402 billing_error, 403
+ * permission_error, 404 not_found_error, 413 request_too_large, 429 rate_limit_error, 500 api_error, 504
+ * timeout_error, 529 overloaded_error); the hub's 503 for an overloaded provider is an overloaded_error too.
+ */
+public final class AnthropicErrors {
+    private AnthropicErrors() {
+    }
+
+    /** The status to answer with: the exception's own. */
+    public static int status(ApiException e) {
+        return e.status();
+    }
+
+    /** The error body, as bytes. */
+    public static byte[] body(ApiException e) {
+        return Json.bytes(json(e.status(), e.getMessage()));
+    }
+
+    static ObjectNode json(int status, String message) {
+        return typed(AnthropicErrorTypes.type(status), message);
+    }
+
+    static ObjectNode typed(String type, String message) {
+        ObjectNode body = Json.object().put("type", "error");
+        body.putObject("error").put("type", type).put("message", message == null ? "HTTP error" : message);
+        return body;
+    }
+}
