@@ -89,6 +89,28 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code application/vnd.amazon.eventstream} frames: {@code messageStart}, text deltas "Hello", " from",
  * " fake", " <modelId>" (or {@code contentBlockStart} with the tool use and input fragments),
  * {@code contentBlockStop}, {@code messageStop} and {@code metadata} with usage and metrics.
+ *
+ * <p>Converse requests are held to the conversation rules the service enforces before a model runs: a non-empty
+ * {@code messages} starting with a user turn, user and assistant alternating, no blank text block, a
+ * {@code toolConfig} whenever the conversation holds {@code toolUse} / {@code toolResult} blocks, and
+ * {@code inferenceConfig.maxTokens} at least 1 (all 400 {@code ValidationException}). A last turn carrying a
+ * {@code toolResult} is answered with text even when tools are offered. A request with {@code cachePoint} blocks
+ * reports {@link #CACHED_PREFIX_TOKENS} as {@code cacheWriteInputTokens} the first time and as
+ * {@code cacheReadInputTokens} when the same request comes again. Magic model ids: {@link #REASONING_MODEL}
+ * (a signed reasoning block first), {@link #PARALLEL_TOOLS_MODEL} (text, then two tool calls),
+ * {@code fake.stop.<reason>} (that {@code stopReason}; for {@code stop_sequence} the first stop sequence comes back
+ * in {@code additionalModelResponseFields} when {@code additionalModelResponseFieldPaths} asks for
+ * {@code /stop_sequence}), {@code fake.stream-exception.<type>} and {@link #STREAM_ERROR_MODEL} (a stream broken
+ * by an {@code exception} or {@code error} message).
+ *
+ * <p>{@code POST /model/{modelId}/invoke} (InvokeModel) serves embeddings as Titan and Cohere do, with
+ * deterministic vectors ({@link #embeddingOf}) and a word count as tokens ({@link #tokenCount}), also sent in
+ * {@code X-Amzn-Bedrock-Input-Token-Count}: {@code amazon.titan-embed-text-v1} ({@code {inputText}}, 1536
+ * dimensions), {@code amazon.titan-embed-text-v2:0} ({@code {inputText, dimensions?, normalize?}}, 256/512/1024)
+ * answer {@code {embedding, inputTextTokenCount}}; {@code cohere.embed-english-v3} and
+ * {@code cohere.embed-multilingual-v3} ({@code {texts (at most 96), input_type}}, 1024 dimensions) answer
+ * {@code {embeddings: [[…]]}}, {@code cohere.embed-v4:0} (also {@code output_dimension}) answers
+ * {@code {embeddings: {float: [[…]]}}}. Unknown keys and other models are a 400 {@code ValidationException}.
  */
 public final class FakeBedrockProvider extends FakeProviderServer<FakeBedrockProvider.RecordedRequest> {
 
@@ -115,6 +137,37 @@ public final class FakeBedrockProvider extends FakeProviderServer<FakeBedrockPro
     public static final String INVALID_TOKEN = "The security token included in the request is invalid.";
     public static final Duration MAX_SKEW = Duration.ofMinutes(5);
 
+    /** Answers a reasoning block ({@link #REASONING_TEXT}, signed) before its text; streamed in fragments. */
+    public static final String REASONING_MODEL = "fake.reasoning-v1:0";
+    public static final String REASONING_TEXT = "The user greets me. I greet back.";
+    public static final List<String> REASONING_FRAGMENTS = List.of("The user greets me.", " I greet back.");
+    public static final String REASONING_SIGNATURE = "EqQBCkYIARgCIkD-fake-signature==";
+    /** With tools: the text {@link #PARALLEL_TOOLS_TEXT}, then two tool calls (the first two tools, or one twice). */
+    public static final String PARALLEL_TOOLS_MODEL = "fake.parallel-tools-v1:0";
+    public static final String PARALLEL_TOOLS_TEXT = "Let me check both.";
+    public static final String SECOND_TOOL_USE_ID = "tooluse_fake_2";
+    public static final String SECOND_TOOL_INPUT = "{\"city\":\"Berlin\"}";
+    public static final List<String> SECOND_TOOL_INPUT_FRAGMENTS = List.of("{\"ci", "ty\":\"Berlin\"}");
+    /** {@code fake.stop.<stopReason>} answers with that stop reason, e.g. {@code fake.stop.max_tokens}. */
+    public static final String STOP_REASON_MODEL_PREFIX = "fake.stop.";
+    /**
+     * {@code fake.stream-exception.<type>} streams "Hello" and then an exception message of that type (e.g.
+     * {@code throttlingException}) with {@link #streamExceptionMessage(String)}; Converse answers it normally.
+     */
+    public static final String STREAM_EXCEPTION_MODEL_PREFIX = "fake.stream-exception.";
+    /** Streams "Hello" and then an {@code error} message ({@link #STREAM_ERROR_CODE}). */
+    public static final String STREAM_ERROR_MODEL = "fake.stream-error";
+    public static final String STREAM_ERROR_CODE = "InternalFailure";
+    public static final String STREAM_ERROR_MESSAGE = "The request processing has failed because of an unknown error.";
+    /** The cache tokens a request with {@code cachePoint} blocks reports: written the first time, read after. */
+    public static final int CACHED_PREFIX_TOKENS = 1200;
+    public static final String TITAN_V1_MODEL = "amazon.titan-embed-text-v1";
+    public static final String TITAN_V2_MODEL = "amazon.titan-embed-text-v2:0";
+    public static final String COHERE_V3_MODEL = "cohere.embed-english-v3";
+    public static final String COHERE_V4_MODEL = "cohere.embed-v4:0";
+    public static final int COHERE_MAX_TEXTS = 96;
+    public static final String INPUT_TOKEN_COUNT_HEADER = "X-Amzn-Bedrock-Input-Token-Count";
+
     public static final String ERROR_TYPE_HEADER = "x-amzn-ErrorType";
     public static final String REQUEST_ID_HEADER = "x-amzn-RequestId";
     public static final String EVENT_STREAM_CONTENT_TYPE = "application/vnd.amazon.eventstream";
@@ -129,6 +182,7 @@ public final class FakeBedrockProvider extends FakeProviderServer<FakeBedrockPro
     private final Clock clock;
     private final List<Rejection> rejections = new CopyOnWriteArrayList<>();
     private final AtomicLong requestCounter = new AtomicLong();
+    private final Set<String> cachedPrefixes = ConcurrentHashMap.newKeySet();
 
     private FakeBedrockProvider(Map<String, String> secrets, Map<String, String> sessionTokens, Clock clock) {
         this.secrets = Map.copyOf(secrets);
@@ -312,10 +366,11 @@ public final class FakeBedrockProvider extends FakeProviderServer<FakeBedrockPro
 
     private void route(String method, String rawPath, byte[] body, ServerResponse res) {
         String[] segments = rawPath.split("/", -1);
-        // "", "model", "{modelId}", "converse" | "converse-stream"
-        boolean converse = segments.length == 4 && segments[0].isEmpty() && "model".equals(segments[1])
-                && ("converse".equals(segments[3]) || "converse-stream".equals(segments[3]));
-        if (!converse) {
+        // "", "model", "{modelId}", "converse" | "converse-stream" | "invoke"
+        boolean known = segments.length == 4 && segments[0].isEmpty() && "model".equals(segments[1])
+                && ("converse".equals(segments[3]) || "converse-stream".equals(segments[3])
+                    || "invoke".equals(segments[3]));
+        if (!known) {
             throw new ApiError(404, "UnknownOperationException", "Unknown operation: " + method + " " + rawPath);
         }
         if (!"POST".equals(method)) {
@@ -327,8 +382,12 @@ public final class FakeBedrockProvider extends FakeProviderServer<FakeBedrockPro
                                "Could not resolve the foundation model from the provided model identifier.");
         }
         JsonNode request = parseBody(body);
-        Answer answer = answer(modelId, request);
         try {
+            if ("invoke".equals(segments[3])) {
+                invoke(modelId, request, res);
+                return;
+            }
+            Answer answer = answer(modelId, request);
             if ("converse".equals(segments[3])) {
                 res.header(HeaderNames.CONTENT_TYPE, "application/json");
                 res.send(JSON.writeValueAsBytes(converseJson(answer)));
@@ -525,13 +584,15 @@ public final class FakeBedrockProvider extends FakeProviderServer<FakeBedrockPro
     // ---------------------------------------------------------------------------------------------
     // Converse
 
-    private record Answer(String modelId, String text, String toolName) {
-        boolean toolUse() {
-            return toolName != null;
-        }
+    /** One tool call of an answer, with the fragments its input is streamed in. */
+    private record ToolUse(String id, String name, String input, List<String> fragments) { }
 
-        String stopReason() {
-            return toolUse() ? "tool_use" : "end_turn";
+    /** What the fake answers for one Converse request. */
+    private record Answer(String modelId, String text, String leadingText, List<ToolUse> toolUses,
+                          boolean reasoning, String stopReason, String stopSequence, int cacheRead, int cacheWrite,
+                          String streamException) {
+        boolean toolUse() {
+            return !toolUses.isEmpty();
         }
     }
 
@@ -548,31 +609,144 @@ public final class FakeBedrockProvider extends FakeProviderServer<FakeBedrockPro
         return node;
     }
 
-    private static Answer answer(String modelId, JsonNode request) {
+    private Answer answer(String modelId, JsonNode request) {
+        validateConversation(request);
+        String toolName = null;
+        List<String> toolNames = new ArrayList<>();
+        for (JsonNode tool : request.path("toolConfig").path("tools")) {
+            if (tool.has("toolSpec")) {
+                String name = tool.path("toolSpec").path("name").asText(null);
+                if (name == null) {
+                    throw ApiError.validation("toolConfig.tools.0.toolSpec.name: Field required");
+                }
+                toolNames.add(name);
+            }
+        }
+        if (!toolNames.isEmpty() && !lastTurnHasToolResult(request)) {
+            String chosen = request.path("toolConfig").path("toolChoice").path("tool").path("name").asText(null);
+            toolName = chosen != null ? chosen : toolNames.getFirst();
+        }
+        List<ToolUse> toolUses = new ArrayList<>();
+        String leadingText = null;
+        if (toolName != null) {
+            toolUses.add(new ToolUse(TOOL_USE_ID, toolName, TOOL_INPUT, TOOL_INPUT_FRAGMENTS));
+            if (PARALLEL_TOOLS_MODEL.equals(modelId)) {
+                leadingText = PARALLEL_TOOLS_TEXT;
+                String second = toolNames.size() > 1 ? toolNames.get(1) : toolName;
+                toolUses.add(new ToolUse(SECOND_TOOL_USE_ID, second, SECOND_TOOL_INPUT, SECOND_TOOL_INPUT_FRAGMENTS));
+            }
+        }
+        String stopReason = toolUses.isEmpty() ? "end_turn" : "tool_use";
+        if (modelId.startsWith(STOP_REASON_MODEL_PREFIX)) {
+            stopReason = modelId.substring(STOP_REASON_MODEL_PREFIX.length());
+        }
+        String stopSequence = null;
+        JsonNode stops = request.path("inferenceConfig").path("stopSequences");
+        boolean stopSequenceAsked = false;
+        for (JsonNode path : request.path("additionalModelResponseFieldPaths")) {
+            stopSequenceAsked |= "/stop_sequence".equals(path.asText());
+        }
+        if ("stop_sequence".equals(stopReason) && stopSequenceAsked && stops.isArray() && !stops.isEmpty()) {
+            stopSequence = stops.get(0).asText();
+        }
+        int cacheRead = 0;
+        int cacheWrite = 0;
+        if (hasCachePoint(request)) {
+            ObjectNode prefix = ((ObjectNode) request).deepCopy();
+            prefix.remove("inferenceConfig");
+            if (cachedPrefixes.add(prefix.toString())) {
+                cacheWrite = CACHED_PREFIX_TOKENS;
+            } else {
+                cacheRead = CACHED_PREFIX_TOKENS;
+            }
+        }
+        String streamException = null;
+        if (modelId.startsWith(STREAM_EXCEPTION_MODEL_PREFIX)) {
+            streamException = modelId.substring(STREAM_EXCEPTION_MODEL_PREFIX.length());
+        } else if (STREAM_ERROR_MODEL.equals(modelId)) {
+            streamException = "";
+        }
+        return new Answer(modelId, "Hello from fake " + modelId, leadingText, toolUses, REASONING_MODEL.equals(modelId),
+                          stopReason, stopSequence, cacheRead, cacheWrite, streamException);
+    }
+
+    /** The conversation rules Converse enforces before any model sees the request. */
+    private static void validateConversation(JsonNode request) {
         JsonNode messages = request.path("messages");
         if (!messages.isArray() || messages.isEmpty()) {
             throw ApiError.validation("1 validation error detected: Value at 'messages' failed to satisfy constraint:"
                                       + " Member must not be null");
         }
+        JsonNode maxTokens = request.path("inferenceConfig").path("maxTokens");
+        if (maxTokens.isNumber() && maxTokens.asLong() < 1) {
+            throw ApiError.validation("1 validation error detected: Value '" + maxTokens.asLong() + "' at"
+                                      + " 'inferenceConfig.maxTokens' failed to satisfy constraint: Member must have"
+                                      + " value greater than or equal to 1");
+        }
+        boolean toolBlocks = false;
+        String previousRole = null;
         for (int m = 0; m < messages.size(); m++) {
+            String role = messages.get(m).path("role").asText();
+            if (m == 0 && !"user".equals(role)) {
+                throw ApiError.validation("A conversation must start with a user message. Try again with a"
+                                          + " conversation that starts with a user message.");
+            }
+            if (role.equals(previousRole)) {
+                throw ApiError.validation("A conversation must alternate between user and assistant roles. Make sure"
+                                          + " the conversation alternates between user and assistant roles and try"
+                                          + " again.");
+            }
+            previousRole = role;
             JsonNode content = messages.get(m).path("content");
             for (int c = 0; content.isArray() && c < content.size(); c++) {
-                JsonNode image = content.get(c).path("image");
+                JsonNode block = content.get(c);
+                String where = "messages." + m + ".content." + c;
+                if (block.has("text") && block.path("text").asText().isBlank()) {
+                    throw ApiError.validation("The text field in the ContentBlock object at " + where + " is blank."
+                                              + " Add text to the text field, and try again.");
+                }
+                JsonNode image = block.path("image");
                 if (!image.isMissingNode()) {
-                    validateImage(image, "messages." + m + ".content." + c + ".image");
+                    validateImage(image, where + ".image");
+                }
+                toolBlocks |= block.has("toolUse") || block.has("toolResult");
+            }
+        }
+        if (toolBlocks && !request.path("toolConfig").path("tools").isArray()) {
+            throw ApiError.validation("The toolConfig field must be defined when using toolUse and toolResult"
+                                      + " content blocks.");
+        }
+    }
+
+    private static boolean lastTurnHasToolResult(JsonNode request) {
+        JsonNode messages = request.path("messages");
+        for (JsonNode block : messages.get(messages.size() - 1).path("content")) {
+            if (block.has("toolResult")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasCachePoint(JsonNode request) {
+        for (JsonNode block : request.path("system")) {
+            if (block.has("cachePoint")) {
+                return true;
+            }
+        }
+        for (JsonNode tool : request.path("toolConfig").path("tools")) {
+            if (tool.has("cachePoint")) {
+                return true;
+            }
+        }
+        for (JsonNode message : request.path("messages")) {
+            for (JsonNode block : message.path("content")) {
+                if (block.has("cachePoint")) {
+                    return true;
                 }
             }
         }
-        JsonNode tools = request.path("toolConfig").path("tools");
-        String toolName = null;
-        if (tools.isArray() && !tools.isEmpty()) {
-            String chosen = request.path("toolConfig").path("toolChoice").path("tool").path("name").asText(null);
-            toolName = chosen != null ? chosen : tools.get(0).path("toolSpec").path("name").asText(null);
-            if (toolName == null) {
-                throw ApiError.validation("toolConfig.tools.0.toolSpec.name: Field required");
-            }
-        }
-        return new Answer(modelId, "Hello from fake " + modelId, toolName);
+        return false;
     }
 
     private static void validateImage(JsonNode image, String where) {
@@ -594,27 +768,40 @@ public final class FakeBedrockProvider extends FakeProviderServer<FakeBedrockPro
         ObjectNode message = response.putObject("output").putObject("message");
         message.put("role", "assistant");
         ArrayNode content = message.putArray("content");
+        if (answer.reasoning()) {
+            ObjectNode reasoning = content.addObject().putObject("reasoningContent").putObject("reasoningText");
+            reasoning.put("text", REASONING_TEXT);
+            reasoning.put("signature", REASONING_SIGNATURE);
+        }
         if (answer.toolUse()) {
-            ObjectNode toolUse = content.addObject().putObject("toolUse");
-            toolUse.put("toolUseId", TOOL_USE_ID);
-            toolUse.put("name", answer.toolName());
-            toolUse.set("input", JSON.readTree(TOOL_INPUT));
+            if (answer.leadingText() != null) {
+                content.addObject().put("text", answer.leadingText());
+            }
+            for (ToolUse use : answer.toolUses()) {
+                ObjectNode toolUse = content.addObject().putObject("toolUse");
+                toolUse.put("toolUseId", use.id());
+                toolUse.put("name", use.name());
+                toolUse.set("input", JSON.readTree(use.input()));
+            }
         } else {
             content.addObject().put("text", answer.text());
         }
         response.put("stopReason", answer.stopReason());
-        response.set("usage", usage());
+        if (answer.stopSequence() != null) {
+            response.putObject("additionalModelResponseFields").put("stop_sequence", answer.stopSequence());
+        }
+        response.set("usage", usage(answer));
         response.putObject("metrics").put("latencyMs", LATENCY_MS);
         return response;
     }
 
-    private static ObjectNode usage() {
+    private static ObjectNode usage(Answer answer) {
         ObjectNode usage = JSON.createObjectNode();
         usage.put("inputTokens", INPUT_TOKENS);
         usage.put("outputTokens", OUTPUT_TOKENS);
-        usage.put("totalTokens", TOTAL_TOKENS);
-        usage.put("cacheReadInputTokens", CACHE_READ_INPUT_TOKENS);
-        usage.put("cacheWriteInputTokens", CACHE_WRITE_INPUT_TOKENS);
+        usage.put("totalTokens", TOTAL_TOKENS + answer.cacheRead() + answer.cacheWrite());
+        usage.put("cacheReadInputTokens", answer.cacheRead());
+        usage.put("cacheWriteInputTokens", answer.cacheWrite());
         return usage;
     }
 
@@ -626,29 +813,91 @@ public final class FakeBedrockProvider extends FakeProviderServer<FakeBedrockPro
         res.header(HeaderNames.CONTENT_TYPE, EVENT_STREAM_CONTENT_TYPE);
         try (OutputStream out = res.outputStream()) {
             event(out, "messageStart", JSON.createObjectNode().put("role", "assistant"));
-            if (answer.toolUse()) {
-                ObjectNode start = JSON.createObjectNode().put("contentBlockIndex", 0);
-                start.putObject("start").putObject("toolUse").put("toolUseId", TOOL_USE_ID).put("name", answer.toolName());
-                event(out, "contentBlockStart", start);
-                for (String fragment : TOOL_INPUT_FRAGMENTS) {
-                    ObjectNode delta = JSON.createObjectNode().put("contentBlockIndex", 0);
-                    delta.putObject("delta").putObject("toolUse").put("input", fragment);
+            int block = 0;
+            if (answer.reasoning()) {
+                for (String fragment : REASONING_FRAGMENTS) {
+                    ObjectNode delta = JSON.createObjectNode().put("contentBlockIndex", block);
+                    delta.putObject("delta").putObject("reasoningContent").put("text", fragment);
                     event(out, "contentBlockDelta", delta);
+                }
+                ObjectNode signature = JSON.createObjectNode().put("contentBlockIndex", block);
+                signature.putObject("delta").putObject("reasoningContent").put("signature", REASONING_SIGNATURE);
+                event(out, "contentBlockDelta", signature);
+                event(out, "contentBlockStop", JSON.createObjectNode().put("contentBlockIndex", block));
+                block++;
+            }
+            if (answer.streamException() != null) {
+                ObjectNode delta = JSON.createObjectNode().put("contentBlockIndex", block);
+                delta.putObject("delta").put("text", "Hello");
+                event(out, "contentBlockDelta", delta);
+                if (answer.streamException().isEmpty()) {
+                    Map<String, String> headers = new LinkedHashMap<>();
+                    headers.put(":message-type", "error");
+                    headers.put(":error-code", STREAM_ERROR_CODE);
+                    headers.put(":error-message", STREAM_ERROR_MESSAGE);
+                    out.write(encodeFrame(headers, new byte[0]));
+                } else {
+                    Map<String, String> headers = new LinkedHashMap<>();
+                    headers.put(":message-type", "exception");
+                    headers.put(":exception-type", answer.streamException());
+                    headers.put(":content-type", "application/json");
+                    out.write(encodeFrame(headers, JSON.createObjectNode()
+                            .put("message", streamExceptionMessage(answer.streamException()))
+                            .toString().getBytes(UTF_8)));
+                }
+                out.flush();
+                return;
+            }
+            if (answer.toolUse()) {
+                if (answer.leadingText() != null) {
+                    ObjectNode delta = JSON.createObjectNode().put("contentBlockIndex", block);
+                    delta.putObject("delta").put("text", answer.leadingText());
+                    event(out, "contentBlockDelta", delta);
+                    event(out, "contentBlockStop", JSON.createObjectNode().put("contentBlockIndex", block));
+                    block++;
+                }
+                for (ToolUse use : answer.toolUses()) {
+                    ObjectNode start = JSON.createObjectNode().put("contentBlockIndex", block);
+                    start.putObject("start").putObject("toolUse").put("toolUseId", use.id()).put("name", use.name());
+                    event(out, "contentBlockStart", start);
+                    for (String fragment : use.fragments()) {
+                        ObjectNode delta = JSON.createObjectNode().put("contentBlockIndex", block);
+                        delta.putObject("delta").putObject("toolUse").put("input", fragment);
+                        event(out, "contentBlockDelta", delta);
+                    }
+                    event(out, "contentBlockStop", JSON.createObjectNode().put("contentBlockIndex", block));
+                    block++;
                 }
             } else {
                 for (String word : words(answer.text())) {
-                    ObjectNode delta = JSON.createObjectNode().put("contentBlockIndex", 0);
+                    ObjectNode delta = JSON.createObjectNode().put("contentBlockIndex", block);
                     delta.putObject("delta").put("text", word);
                     event(out, "contentBlockDelta", delta);
                 }
+                event(out, "contentBlockStop", JSON.createObjectNode().put("contentBlockIndex", block));
             }
-            event(out, "contentBlockStop", JSON.createObjectNode().put("contentBlockIndex", 0));
-            event(out, "messageStop", JSON.createObjectNode().put("stopReason", answer.stopReason()));
+            ObjectNode stop = JSON.createObjectNode().put("stopReason", answer.stopReason());
+            if (answer.stopSequence() != null) {
+                stop.putObject("additionalModelResponseFields").put("stop_sequence", answer.stopSequence());
+            }
+            event(out, "messageStop", stop);
             ObjectNode metadata = JSON.createObjectNode();
-            metadata.set("usage", usage());
+            metadata.set("usage", usage(answer));
             metadata.putObject("metrics").put("latencyMs", LATENCY_MS);
             event(out, "metadata", metadata);
         }
+    }
+
+    /** What AWS says in the stream exceptions the fake injects. */
+    public static String streamExceptionMessage(String exceptionType) {
+        return switch (exceptionType) {
+            case "throttlingException" -> "Too many tokens, please wait before trying again.";
+            case "serviceUnavailableException" -> "Bedrock is unable to process your request.";
+            case "internalServerException" -> "The system encountered an unexpected error during processing.";
+            case "validationException" -> "The input does not satisfy the constraints of the model.";
+            case "modelStreamErrorException" -> "The model stopped responding in the middle of the stream.";
+            default -> "The stream failed with " + exceptionType + ".";
+        };
     }
 
     /** "Hello from fake m" becomes "Hello", " from", " fake", " m". */
@@ -673,6 +922,105 @@ public final class FakeBedrockProvider extends FakeProviderServer<FakeBedrockPro
         headers.put(":message-type", "event");
         out.write(encodeFrame(headers, JSON.writeValueAsBytes(payload)));
         out.flush();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // InvokeModel: embeddings
+
+    private static void invoke(String modelId, JsonNode request, ServerResponse res) throws IOException {
+        ObjectNode answer = JSON.createObjectNode();
+        long tokens = 0;
+        if (modelId.startsWith("amazon.titan-embed-text-")) {
+            boolean v2 = modelId.startsWith(TITAN_V2_MODEL);
+            Set<String> allowed = v2 ? Set.of("inputText", "dimensions", "normalize", "embeddingTypes")
+                    : Set.of("inputText");
+            request.fieldNames().forEachRemaining(field -> {
+                if (!allowed.contains(field)) {
+                    throw ApiError.validation("Malformed input request: #: extraneous key [" + field
+                                              + "] is not permitted, please reformat your input and try again.");
+                }
+            });
+            if (!request.path("inputText").isTextual()) {
+                throw ApiError.validation("Malformed input request: #: required key [inputText] not found, please"
+                                          + " reformat your input and try again.");
+            }
+            int dimensions = v2 ? request.path("dimensions").asInt(1024) : 1536;
+            if (!Set.of(256, 512, 1024, 1536).contains(dimensions) || (v2 && dimensions == 1536)) {
+                throw ApiError.validation("Malformed input request: #/dimensions: " + dimensions
+                                          + " is not a valid enum value, please reformat your input and try again.");
+            }
+            String text = request.path("inputText").asText();
+            tokens = tokenCount(text);
+            ArrayNode vector = answer.putArray("embedding");
+            for (float value : embeddingOf(text, dimensions)) {
+                vector.add(value);
+            }
+            answer.put("inputTextTokenCount", tokens);
+            if (v2) {
+                answer.putObject("embeddingsByType").set("float", vector.deepCopy());
+            }
+        } else if (modelId.startsWith("cohere.embed-")) {
+            boolean v4 = modelId.startsWith(COHERE_V4_MODEL);
+            JsonNode texts = request.path("texts");
+            if (!texts.isArray() || texts.isEmpty()) {
+                throw ApiError.validation("Malformed input request: #/texts: expected minimum item count: 1, please"
+                                          + " reformat your input and try again.");
+            }
+            if (texts.size() > COHERE_MAX_TEXTS) {
+                throw ApiError.validation("Malformed input request: #/texts: expected maximum item count: "
+                                          + COHERE_MAX_TEXTS + ", found: " + texts.size()
+                                          + ", please reformat your input and try again.");
+            }
+            if (!Set.of("search_document", "search_query", "classification", "clustering")
+                    .contains(request.path("input_type").asText())) {
+                throw ApiError.validation("Malformed input request: #/input_type: required key [input_type] not found"
+                                          + " or not a valid enum value, please reformat your input and try again.");
+            }
+            if (!v4 && request.has("output_dimension")) {
+                throw ApiError.validation("Malformed input request: #: extraneous key [output_dimension] is not"
+                                          + " permitted, please reformat your input and try again.");
+            }
+            int dimensions = v4 ? request.path("output_dimension").asInt(1536) : 1024;
+            ArrayNode vectors = JSON.createArrayNode();
+            for (JsonNode text : texts) {
+                tokens += tokenCount(text.asText());
+                ArrayNode vector = vectors.addArray();
+                for (float value : embeddingOf(text.asText(), dimensions)) {
+                    vector.add(value);
+                }
+            }
+            answer.put("id", "fake-embed-" + Integer.toHexString(texts.toString().hashCode()));
+            if (v4) {
+                answer.putObject("embeddings").set("float", vectors);
+                answer.put("response_type", "embeddings_by_type");
+            } else {
+                answer.set("embeddings", vectors);
+                answer.put("response_type", "embeddings_floats");
+            }
+            answer.set("texts", texts);
+        } else {
+            throw ApiError.validation("The provided model identifier is invalid.");
+        }
+        res.header(INPUT_TOKEN_COUNT_HEADER, Long.toString(tokens));
+        res.header("X-Amzn-Bedrock-Invocation-Latency", Long.toString(LATENCY_MS));
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(JSON.writeValueAsBytes(answer));
+    }
+
+    /** The fake's token count of a text: its whitespace-separated words. */
+    public static int tokenCount(String text) {
+        String trimmed = text.strip();
+        return trimmed.isEmpty() ? 0 : trimmed.split("\\s+").length;
+    }
+
+    /** The vector the fake answers for a text: deterministic, different for different texts. */
+    public static float[] embeddingOf(String text, int dimensions) {
+        float[] vector = new float[dimensions];
+        int seed = text.hashCode();
+        for (int i = 0; i < dimensions; i++) {
+            vector[i] = (float) Math.sin(seed * 0.001 + i);
+        }
+        return vector;
     }
 
     /**
