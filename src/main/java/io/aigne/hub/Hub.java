@@ -7,11 +7,21 @@ import io.aigne.hub.auth.UserStore;
 import io.aigne.hub.config.HubConfig;
 import io.aigne.hub.gateway.ModelCatalog;
 import io.aigne.hub.gateway.StreamWatchdog;
+import io.aigne.hub.gateway.TranslatedCalls;
+import io.aigne.hub.gateway.anthropic.AnthropicGateway;
 import io.aigne.hub.gateway.openai.OpenAiGateway;
 import io.aigne.hub.gateway.upstream.Http1UpstreamClient;
 import io.aigne.hub.gateway.upstream.UpstreamClient;
 import io.aigne.hub.provider.ProviderService;
 import io.aigne.hub.provider.ProviderStore;
+import io.aigne.hub.provider.MediaFetcher;
+import io.aigne.hub.provider.ProviderAdapters;
+import io.aigne.hub.provider.ProviderHttp;
+import io.aigne.hub.provider.anthropic.AnthropicAdapter;
+import io.aigne.hub.provider.bedrock.BedrockAdapter;
+import io.aigne.hub.provider.gemini.GeminiAdapter;
+import io.aigne.hub.provider.ideogram.IdeogramAdapter;
+import io.aigne.hub.provider.openai.OpenAiAdapter;
 import io.aigne.hub.provider.openai.OpenAiUpstream;
 import io.aigne.hub.routing.Router;
 import io.aigne.hub.secret.MasterKeyRing;
@@ -61,6 +71,7 @@ public final class Hub implements AutoCloseable {
     private final HubServer server;
     private final Optional<IssuedKey> initialOwnerKey;
     private final OpenAiGateway gateway;
+    private final AnthropicGateway anthropicGateway;
     private volatile boolean closed;
 
     private Hub(HubConfig config) {
@@ -87,19 +98,29 @@ public final class Hub implements AutoCloseable {
         this.upstreamClient = new Http1UpstreamClient(Duration.ofMillis(config.upstream().connectTimeoutMillis()));
         OpenAiUpstream openAi = new OpenAiUpstream(upstreamClient,
                 Duration.ofMillis(config.upstream().firstByteTimeoutMillis()));
+        ProviderHttp http = new ProviderHttp(upstreamClient, Duration.ofMillis(config.upstream().firstByteTimeoutMillis()),
+                config.upstream().maxResponseBytes());
+        MediaFetcher media = new MediaFetcher(upstreamClient, Duration.ofSeconds(30), config.upstream().mediaMaxBytes(),
+                config.upstream().mediaAllowPrivateAddresses());
+        ProviderAdapters adapters = new ProviderAdapters(List.of(new OpenAiAdapter(http, openAi),
+                new AnthropicAdapter(http, media), new GeminiAdapter(http, media), new BedrockAdapter(http, media),
+                new IdeogramAdapter(http, media)));
         Authenticator auth = new Authenticator(keys);
-        ModelCatalog catalog = new ModelCatalog(router, openAi,
+        ModelCatalog catalog = new ModelCatalog(router, adapters,
                 Duration.ofSeconds(config.routing().modelListCacheSeconds()));
         long maxBody = config.server().maxBodyBytes();
-        this.gateway = new OpenAiGateway(auth, router, openAi, ledger, watchdog, catalog,
+        this.gateway = new OpenAiGateway(auth, router, adapters, openAi, ledger, watchdog, catalog,
                 new OpenAiGateway.Limits(maxBody, config.upstream().maxResponseBytes(),
                         Duration.ofMillis(config.upstream().drainAfterDisconnectMillis())));
-        ProvidersApi providersApi = new ProvidersApi(auth, providerService, providers, router, openAi, maxBody);
+        this.anthropicGateway = new AnthropicGateway(auth, router, adapters, http,
+                new TranslatedCalls(router, watchdog, Duration.ofMillis(config.upstream().drainAfterDisconnectMillis())),
+                ledger, maxBody);
+        ProvidersApi providersApi = new ProvidersApi(auth, providerService, providers, router, adapters, maxBody);
         AccessKeysApi keysApi = new AccessKeysApi(auth, keys, users, maxBody);
         ModelCallsApi callsApi = new ModelCallsApi(auth, new ModelCallStore(database.jdbi()), router);
 
         background.scheduleWithFixedDelay(() -> quietly("re-testing refused credentials",
-                () -> router.retestDue(openAi::probe)), 1, 1, TimeUnit.SECONDS);
+                () -> router.retestDue(adapters)), 1, 1, TimeUnit.SECONDS);
         background.scheduleWithFixedDelay(() -> quietly("reloading the routing table", router::reload),
                 15, 15, TimeUnit.SECONDS);
         background.scheduleWithFixedDelay(() -> quietly("recording key use", keys::flushLastUsed),
@@ -107,7 +128,7 @@ public final class Hub implements AutoCloseable {
 
         this.server = new HubServer(config.server().host(), config.server().port(),
                 Duration.ofSeconds(config.server().shutdownGraceSeconds()),
-                List.of(gateway::register, providersApi::register, keysApi::register, callsApi::register));
+                List.of(gateway::register, anthropicGateway::register, providersApi::register, keysApi::register, callsApi::register));
         LOG.info("AIGNE Hub listening on http://{}:{} (database: {})", config.server().host(), server.port(),
                 database.dialect().name().toLowerCase(java.util.Locale.ROOT));
     }
@@ -136,7 +157,7 @@ public final class Hub implements AutoCloseable {
 
     /** Model calls in progress on this hub. */
     public int inFlightCalls() {
-        return gateway.inFlight();
+        return gateway.inFlight() + anthropicGateway.inFlight();
     }
 
     public Database database() {

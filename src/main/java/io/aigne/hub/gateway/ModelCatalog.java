@@ -3,7 +3,7 @@ package io.aigne.hub.gateway;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigne.hub.provider.Provider;
-import io.aigne.hub.provider.openai.OpenAiUpstream;
+import io.aigne.hub.provider.ProviderAdapters;
 import io.aigne.hub.routing.Route;
 import io.aigne.hub.routing.Router;
 import io.aigne.hub.server.Json;
@@ -30,14 +30,14 @@ public final class ModelCatalog {
     private static final Duration RETRY_FAILED_AFTER = Duration.ofSeconds(30);
 
     private final Router router;
-    private final OpenAiUpstream upstream;
+    private final ProviderAdapters upstream;
     private final Duration cacheFor;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     private record Cached(List<String> models, long fetchedAt, long providerUpdatedAt, boolean failed) {
     }
 
-    public ModelCatalog(Router router, OpenAiUpstream upstream, Duration cacheFor) {
+    public ModelCatalog(Router router, ProviderAdapters upstream, Duration cacheFor) {
         this.router = router;
         this.upstream = upstream;
         this.cacheFor = cacheFor;
@@ -51,7 +51,7 @@ public final class ModelCatalog {
 
     public List<Entry> entries() {
         List<Provider> providers = router.providers().stream()
-                .filter(p -> p.enabled() && p.type().callable()).toList();
+                .filter(p -> p.enabled()).toList();
         List<Entry> entries = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<List<String>>> lists = new ArrayList<>();
@@ -88,7 +88,7 @@ public final class ModelCatalog {
             return java.util.Optional.empty();
         }
         return router.provider(id.substring(0, slash))
-                .filter(p -> p.enabled() && p.type().callable())
+                .filter(p -> p.enabled())
                 .filter(p -> models(p).contains(id.substring(slash + 1)))
                 .map(p -> toOpenAi(new Entry(p, id.substring(slash + 1))));
     }

@@ -62,11 +62,6 @@ public enum ProviderType {
         return this == OLLAMA || this == LMSTUDIO;
     }
 
-    /** Whether this hub can call the type today; the native adapters of the other types are not built yet. */
-    public boolean callable() {
-        return wire == WireFormat.OPENAI;
-    }
-
     public static Optional<ProviderType> byId(String id) {
         if (id == null) {
             return Optional.empty();
@@ -76,9 +71,5 @@ public enum ProviderType {
             return Optional.of(GOOGLE);
         }
         return Arrays.stream(values()).filter(t -> t.id.equals(normalized)).findFirst();
-    }
-
-    public static List<String> callableIds() {
-        return Arrays.stream(values()).filter(ProviderType::callable).map(ProviderType::id).toList();
     }
 }

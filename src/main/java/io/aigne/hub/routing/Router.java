@@ -5,7 +5,6 @@ import io.aigne.hub.provider.Credential;
 import io.aigne.hub.provider.CredentialSecret;
 import io.aigne.hub.provider.Provider;
 import io.aigne.hub.provider.ProviderStore;
-import io.aigne.hub.provider.ProviderType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -237,7 +236,7 @@ public final class Router {
         Optional<ModelFamily> family = ModelFamily.of(model);
         for (ProviderRoutes routes : table.byName().values()) {
             Provider p = routes.provider();
-            if (!p.enabled() || !p.type().callable()) {
+            if (!p.enabled()) {
                 continue;
             }
             if (p.models().contains(model)) {
@@ -269,11 +268,6 @@ public final class Router {
     private static void requireUsable(Provider provider) {
         if (!provider.enabled()) {
             throw new RoutingException(503, "provider_disabled", "provider '" + provider.name() + "' is disabled");
-        }
-        if (!provider.type().callable()) {
-            throw new RoutingException(501, "provider_not_supported", "provider '" + provider.name()
-                    + "' is of type " + provider.type().id() + ", which this hub cannot call yet (supported: "
-                    + String.join(", ", ProviderType.callableIds()) + ")");
         }
     }
 

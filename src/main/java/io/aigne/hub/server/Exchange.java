@@ -10,6 +10,8 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
 
 /** Small helpers for reading requests and writing JSON answers and errors. */
@@ -18,6 +20,8 @@ public final class Exchange {
     public static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
     public static final HeaderName API_KEY = HeaderNames.create("x-api-key");
     public static final HeaderName RETRY_AFTER = HeaderNames.create("Retry-After");
+    public static final HeaderName CALL_ID = HeaderNames.create("x-aigne-hub-call-id");
+    public static final HeaderName ACCEL_BUFFERING = HeaderNames.create("X-Accel-Buffering");
     private static final String JSON = "application/json";
 
     private Exchange() {
@@ -78,6 +82,28 @@ public final class Exchange {
             res.header(RETRY_AFTER, e.retryAfter());
         }
         json(res, e.status(), root);
+    }
+
+    /** Commits the headers of an event stream: no caching, and no buffering by proxies such as nginx. */
+    public static void startEventStream(ServerResponse res, String contentType, String callId) {
+        res.status(Status.OK_200);
+        res.header(HeaderNames.CONTENT_TYPE, contentType);
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        res.header(ACCEL_BUFFERING, "no");
+        res.header(CALL_ID, callId);
+    }
+
+    /** The calling app: the client DID header (URL-encoded by the AIGNE clients), else the key's app. */
+    public static String appDid(ServerRequest req, io.aigne.hub.auth.Principal principal) {
+        String raw = header(req, CLIENT_DID);
+        if (raw == null || raw.isBlank()) {
+            return principal.keyApp();
+        }
+        try {
+            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return raw;
+        }
     }
 
     private static ApiException tooLarge(long max) {

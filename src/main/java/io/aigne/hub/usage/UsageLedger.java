@@ -144,9 +144,9 @@ public final class UsageLedger implements AutoCloseable {
     private static final String INSERT = """
             INSERT INTO model_calls (id, created_at, user_id, access_key_id, app_did, request_id, endpoint, type,
                 streamed, provider, credential_id, model_requested, model_answered, status, http_status, error,
-                input_tokens, output_tokens, cached_tokens, reasoning_tokens, total_tokens, image_count,
+                input_tokens, output_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, total_tokens, image_count,
                 attempts, latency_ms, ttfb_ms, upstream_request_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
     /**
      * Writes a batch in one transaction. If the batch fails, its rows are written one by one: a row the database
@@ -229,6 +229,7 @@ public final class UsageLedger implements AutoCloseable {
         ps.setLong(i++, u.inputTokens());
         ps.setLong(i++, u.outputTokens());
         ps.setLong(i++, u.cachedTokens());
+        ps.setLong(i++, u.cacheWriteTokens());
         ps.setLong(i++, u.reasoningTokens());
         ps.setLong(i++, u.totalTokens());
         ps.setInt(i++, u.imageCount());

@@ -24,7 +24,6 @@ class ProviderTypeTest {
     void eachOpenAiWireProviderHasItsDocumentedDefault(String id, String baseUrl) {
         ProviderType type = ProviderType.byId(id).orElseThrow();
         assertThat(type.wire()).isEqualTo(WireFormat.OPENAI);
-        assertThat(type.callable()).isTrue();
         Provider provider = new Provider("p1", id, type, null, null, null, true, List.of(), "api", 0, 0);
         assertThat(provider.effectiveBaseUrl()).isEqualTo(baseUrl);
     }
@@ -45,10 +44,11 @@ class ProviderTypeTest {
     }
 
     @Test
-    void nativeProvidersAreStorableButNotYetCallable() {
-        assertThat(ProviderType.ANTHROPIC.callable()).isFalse();
+    void nativeProvidersSpeakTheirOwnWireFormat() {
+        assertThat(ProviderType.ANTHROPIC.wire()).isEqualTo(WireFormat.ANTHROPIC);
+        assertThat(ProviderType.GOOGLE.wire()).isEqualTo(WireFormat.GEMINI);
+        assertThat(ProviderType.BEDROCK.wire()).isEqualTo(WireFormat.BEDROCK);
         assertThat(ProviderType.BEDROCK.credentialKind()).isEqualTo(CredentialKind.ACCESS_KEY_PAIR);
-        assertThat(ProviderType.callableIds()).containsExactlyInAnyOrder(
-                "openai", "deepseek", "xai", "openrouter", "ollama", "lmstudio", "doubao", "poe");
+        assertThat(ProviderType.IDEOGRAM.wire()).isEqualTo(WireFormat.IDEOGRAM);
     }
 }

@@ -62,6 +62,8 @@ public final class TestHub implements AutoCloseable {
             env.put("AIGNE_HUB_ROUTING_RETEST_INITIAL_SECONDS", "1");
             env.put("AIGNE_HUB_UPSTREAM_STREAM_IDLE_TIMEOUT_MILLIS", "5000");
             env.put("AIGNE_HUB_UPSTREAM_DRAIN_AFTER_DISCONNECT_MILLIS", "3000");
+            // the fakes serve media from loopback
+            env.put("AIGNE_HUB_UPSTREAM_MEDIA_ALLOW_PRIVATE_ADDRESSES", "true");
         }
 
         /** Any setting, by its environment variable name (see ConfigLoader.envName). */
@@ -77,6 +79,20 @@ public final class TestHub implements AutoCloseable {
                 credentials.add(new CredentialDeclaration("k" + i, keys[i], null, null, null, 100));
             }
             providers.add(new ProviderDeclaration(name, type, null, baseUrl, null, true, models, credentials));
+            return this;
+        }
+
+        /** A provider of any type; {@code keys} are API keys, or "ACCESS_KEY_ID:SECRET" pairs for Bedrock. */
+        public Builder provider(String name, String type, String baseUrl, String region, List<String> models,
+                                String... keys) {
+            List<CredentialDeclaration> credentials = new ArrayList<>();
+            for (int i = 0; i < keys.length; i++) {
+                int colon = "bedrock".equals(type) ? keys[i].indexOf(':') : -1;
+                credentials.add(colon < 0 ? new CredentialDeclaration("k" + i, keys[i], null, null, null, 100)
+                        : new CredentialDeclaration("k" + i, null, keys[i].substring(0, colon),
+                                keys[i].substring(colon + 1), null, 100));
+            }
+            providers.add(new ProviderDeclaration(name, type, null, baseUrl, region, true, models, credentials));
             return this;
         }
 

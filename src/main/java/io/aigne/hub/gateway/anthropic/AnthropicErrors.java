@@ -3,6 +3,8 @@ package io.aigne.hub.gateway.anthropic;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigne.hub.provider.anthropic.AnthropicErrorTypes;
 import io.aigne.hub.server.ApiException;
+import io.aigne.hub.server.Exchange;
+import io.helidon.webserver.http.ServerResponse;
 import io.aigne.hub.server.Json;
 
 /**
@@ -24,6 +26,19 @@ public final class AnthropicErrors {
     /** The error body, as bytes. */
     public static byte[] body(ApiException e) {
         return Json.bytes(json(e.status(), e.getMessage()));
+    }
+
+    /** The error body for a failure told inside a stream, by the status it would have had. */
+    public static byte[] body(int status, String message) {
+        return Json.bytes(json(status, message));
+    }
+
+    /** Answers with the error in Anthropic's shape (and Retry-After when the hub has one). */
+    public static void send(ServerResponse res, ApiException e) {
+        if (e.retryAfter() != null) {
+            res.header(Exchange.RETRY_AFTER, e.retryAfter());
+        }
+        Exchange.json(res, status(e), body(e));
     }
 
     static ObjectNode json(int status, String message) {

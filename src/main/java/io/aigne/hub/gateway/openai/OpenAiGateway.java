@@ -1,14 +1,28 @@
 package io.aigne.hub.gateway.openai;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigne.hub.auth.Principal;
+import io.aigne.hub.gateway.Attempts;
 import io.aigne.hub.gateway.CallTrace;
 import io.aigne.hub.gateway.ModelCatalog;
+import io.aigne.hub.gateway.ProgressStream;
 import io.aigne.hub.gateway.StreamWatchdog;
+import io.aigne.hub.gateway.TranslatedCalls;
+import io.aigne.hub.gateway.canonical.ChatRequest;
+import io.aigne.hub.gateway.canonical.EmbeddingRequest;
+import io.aigne.hub.gateway.canonical.EmbeddingResponse;
+import io.aigne.hub.gateway.canonical.ImageRequest;
+import io.aigne.hub.gateway.canonical.ImageResponse;
 import io.aigne.hub.gateway.upstream.UpstreamException;
 import io.aigne.hub.gateway.upstream.UpstreamRequest;
 import io.aigne.hub.gateway.upstream.UpstreamResponse;
-import io.aigne.hub.provider.openai.OpenAiUpstream;
+import io.aigne.hub.provider.ProviderAdapter;
+import io.aigne.hub.provider.ProviderAdapters;
+import io.aigne.hub.provider.ProviderFailure;
+import io.aigne.hub.provider.ProviderHttp;
 import io.aigne.hub.provider.UpstreamError;
+import io.aigne.hub.provider.WireFormat;
+import io.aigne.hub.provider.openai.OpenAiUpstream;
 import io.aigne.hub.routing.ModelRef;
 import io.aigne.hub.routing.Outcome;
 import io.aigne.hub.routing.Route;
@@ -18,9 +32,10 @@ import io.aigne.hub.server.ApiException;
 import io.aigne.hub.server.Authenticator;
 import io.aigne.hub.server.Bodies;
 import io.aigne.hub.server.Exchange;
+import io.aigne.hub.server.Json;
 import io.aigne.hub.usage.CallType;
+import io.aigne.hub.usage.Usage;
 import io.aigne.hub.usage.UsageLedger;
-import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -29,7 +44,6 @@ import io.helidon.webserver.http.ServerResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,8 +60,6 @@ import java.util.List;
  */
 public final class OpenAiGateway {
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiGateway.class);
-    private static final HeaderName CALL_ID = HeaderNames.create("x-aigne-hub-call-id");
-    private static final HeaderName ACCEL_BUFFERING = HeaderNames.create("X-Accel-Buffering");
     private static final int MAX_ERROR_BYTES = 64 * 1024;
 
     public record Limits(long maxBodyBytes, long maxResponseBytes, Duration drainAfterDisconnect) {
@@ -55,6 +67,9 @@ public final class OpenAiGateway {
 
     private final Authenticator auth;
     private final Router router;
+    private final Attempts attempts;
+    private final TranslatedCalls translated;
+    private final ProviderAdapters adapters;
     private final OpenAiUpstream upstream;
     private final UsageLedger ledger;
     private final StreamWatchdog watchdog;
@@ -62,10 +77,13 @@ public final class OpenAiGateway {
     private final Limits limits;
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
-    public OpenAiGateway(Authenticator auth, Router router, OpenAiUpstream upstream, UsageLedger ledger,
-                         StreamWatchdog watchdog, ModelCatalog catalog, Limits limits) {
+    public OpenAiGateway(Authenticator auth, Router router, ProviderAdapters adapters, OpenAiUpstream upstream,
+                         UsageLedger ledger, StreamWatchdog watchdog, ModelCatalog catalog, Limits limits) {
         this.auth = auth;
         this.router = router;
+        this.attempts = new Attempts(router);
+        this.translated = new TranslatedCalls(router, watchdog, limits.drainAfterDisconnect());
+        this.adapters = adapters;
         this.upstream = upstream;
         this.ledger = ledger;
         this.watchdog = watchdog;
@@ -105,10 +123,11 @@ public final class OpenAiGateway {
     private void proxy(ServerRequest req, ServerResponse res, OpenAiPayload.Kind kind, String path, CallType type) {
         Principal principal = auth.require(req);
         inFlight.incrementAndGet();
-        CallTrace trace = new CallTrace(principal, appDid(req, principal), Exchange.header(req, Exchange.REQUEST_ID),
+        CallTrace trace = new CallTrace(principal, Exchange.appDid(req, principal), Exchange.header(req, Exchange.REQUEST_ID),
                 "/v1" + path, type);
         try {
-            OpenAiPayload payload = OpenAiPayload.parse(Exchange.body(req, limits.maxBodyBytes()), kind);
+            byte[] bytes = Exchange.body(req, limits.maxBodyBytes());
+            OpenAiPayload payload = OpenAiPayload.parse(bytes, kind);
             trace.requested(payload.model(), payload.stream());
             List<Route> plan;
             try {
@@ -117,7 +136,14 @@ public final class OpenAiGateway {
                 String errorType = e.status() == 404 ? "invalid_request_error" : "server_error";
                 throw new ApiException(e.status(), errorType, e.code(), e.status() == 404 ? "model" : null, e.getMessage());
             }
-            execute(plan, payload, path, type, trace, res);
+            Translation translation = new Translation(bytes, payload, kind);
+            attempts.run(plan, trace, route -> {
+                if (route.provider().type().wire() == WireFormat.OPENAI) {
+                    passThrough(route, payload, path, type, trace, res);
+                } else {
+                    translate(route, translation, trace, res);
+                }
+            });
         } catch (ApiException e) {
             trace.failed(e.status(), e.getMessage());
             if (!res.isSent()) {
@@ -136,77 +162,120 @@ public final class OpenAiGateway {
         }
     }
 
-    private void execute(List<Route> plan, OpenAiPayload payload, String path, CallType type, CallTrace trace,
-                         ServerResponse res) {
-        ApiException last = null;
-        for (Route route : plan) {
-            trace.attempt(route);
-            UpstreamRequest request = upstream.post(route.provider(), route.secret(), path,
-                    payload.forUpstream(route.upstreamModel()), payload.stream());
-            UpstreamResponse response;
-            try {
-                response = upstream.send(request);
-            } catch (UpstreamException e) {
-                router.report(route, new Outcome.Failed(e.getMessage()));
-                last = unreachable(route, e);
-                continue;
-            }
-            int status = response.status();
-            if (status / 100 == 2) {
-                if (!payload.stream()) {
-                    relayJson(route, response, type, trace, res);
-                    return;
-                }
-                ApiException broken = relayStream(route, response, payload, trace, res);
-                if (broken == null) {
-                    return;
-                }
-                last = broken;
-                continue;
-            }
-            UpstreamError error = readError(route, response);
-            switch (status) {
-                case 401, 403 -> {
-                    router.report(route, new Outcome.Rejected(status, error.message()));
-                    last = new ApiException(502, "server_error", "upstream_auth_failed", null, "provider '"
-                            + route.provider().name() + "' refused the hub's credential (" + status + "): " + error.message());
-                }
-                case 429 -> {
-                    String retryAfter = response.header("retry-after").orElse(null);
-                    router.report(route, new Outcome.RateLimited(error.message(), seconds(retryAfter)));
-                    last = new ApiException(429, "rate_limit_error", "rate_limit_exceeded", null, "provider '"
-                            + route.provider().name() + "' is rate limiting the hub: " + error.message(),
-                            retryAfter == null ? "1" : retryAfter);
-                }
-                default -> {
-                    if (status >= 500) {
-                        router.report(route, new Outcome.Failed(status + ": " + error.message()));
-                        int mapped = status == 503 || status == 529 ? 503 : status == 504 ? 504 : 502;
-                        last = new ApiException(mapped, "server_error", "upstream_error", null, "provider '"
-                                + route.provider().name() + "' failed with " + status + ": " + error.message());
-                    } else {
-                        // The provider judged the request itself: the caller gets that verdict, not a retry.
-                        throw new ApiException(status, error.type() == null ? "invalid_request_error" : error.type(),
-                                error.code(), error.param(), error.message());
-                    }
-                }
-            }
+    /** Forwards the caller's bytes to an OpenAI-wire provider, with only the model id rewritten. */
+    private void passThrough(Route route, OpenAiPayload payload, String path, CallType type, CallTrace trace,
+                             ServerResponse res) throws ProviderFailure {
+        UpstreamRequest request = upstream.post(route.provider(), route.secret(), path,
+                payload.forUpstream(route.upstreamModel()), payload.stream());
+        UpstreamResponse response;
+        try {
+            response = upstream.send(request);
+        } catch (UpstreamException e) {
+            throw ProviderFailure.unreachable(e);
         }
-        throw last != null ? last : new ApiException(503, "server_error", "no_available_credential", null,
-                "no route could serve this call");
+        if (response.status() / 100 != 2) {
+            throw ProviderFailure.status(readError(route, response), response.header("retry-after").orElse(null));
+        }
+        if (payload.stream()) {
+            relayStream(route, response, payload, trace, res);
+        } else {
+            relayJson(route, response, type, trace, res);
+        }
     }
 
-    private void relayJson(Route route, UpstreamResponse response, CallType type, CallTrace trace, ServerResponse res) {
+    /** Calls a provider of another wire format through its adapter, in the canonical model. */
+    private void translate(Route route, Translation call, CallTrace trace, ServerResponse res) throws ProviderFailure {
+        ProviderAdapter adapter = adapters.of(route.provider());
+        switch (call.kind) {
+            case CHAT -> {
+                ChatRequest chat = call.chat();
+                if (chat.stream()) {
+                    translated.stream(route, adapter, chat, trace, res,
+                            new OpenAiStreamEncoder(call.payload.callerWantsUsage(), chat.model()));
+                } else {
+                    translated.chat(route, adapter, chat, trace, res, r -> OpenAiChatCodec.toJson(r, chat.model()));
+                }
+            }
+            case EMBEDDINGS -> {
+                EmbeddingRequest request = call.embeddings();
+                EmbeddingResponse response = adapter.embed(route, request);
+                answered(route, trace, response.model(), response.usage());
+                Exchange.json(res, 200, OpenAiEmbeddingsCodec.embeddingsToJson(response, request.model(),
+                        OpenAiEmbeddingsCodec.encodingFormat(call.body())));
+            }
+            case IMAGES -> {
+                ImageResponse response = adapter.generateImages(route, call.images());
+                Usage usage = response.usage().imageCount() == 0
+                        ? response.usage().withImageCount(response.images().size()) : response.usage();
+                answered(route, trace, null, usage);
+                Exchange.json(res, 200, OpenAiImagesCodec.imagesToJson(response));
+            }
+        }
+    }
+
+    private void answered(Route route, CallTrace trace, String model, Usage usage) {
+        router.report(route, Outcome.SUCCESS);
+        trace.firstByteAt(System.nanoTime());
+        trace.usage(usage);
+        trace.answered(model, null);
+        trace.succeeded(200);
+    }
+
+    /** The caller's body, parsed into the canonical model once, on the first route that needs it. */
+    private static final class Translation {
+        final byte[] bytes;
+        final OpenAiPayload payload;
+        final OpenAiPayload.Kind kind;
+        private ObjectNode body;
+        private ChatRequest chat;
+        private EmbeddingRequest embeddings;
+        private ImageRequest images;
+
+        Translation(byte[] bytes, OpenAiPayload payload, OpenAiPayload.Kind kind) {
+            this.bytes = bytes;
+            this.payload = payload;
+            this.kind = kind;
+        }
+
+        ObjectNode body() {
+            if (body == null) {
+                body = Json.parseObject(bytes);
+            }
+            return body;
+        }
+
+        ChatRequest chat() {
+            if (chat == null) {
+                chat = OpenAiChatCodec.toCanonical(body());
+            }
+            return chat;
+        }
+
+        EmbeddingRequest embeddings() {
+            if (embeddings == null) {
+                embeddings = OpenAiEmbeddingsCodec.embeddingsToCanonical(body());
+            }
+            return embeddings;
+        }
+
+        ImageRequest images() {
+            if (images == null) {
+                images = OpenAiImagesCodec.imagesToCanonical(body());
+            }
+            return images;
+        }
+    }
+
+    private void relayJson(Route route, UpstreamResponse response, CallType type, CallTrace trace, ServerResponse res)
+            throws ProviderFailure {
         byte[] body;
         try (response) {
-            body = Bodies.read(response.body(), declaredLength(response), limits.maxResponseBytes());
+            body = Bodies.read(response.body(), ProviderHttp.declaredLength(response), limits.maxResponseBytes());
         } catch (Bodies.TooLarge e) {
             throw new ApiException(502, "server_error", "upstream_response_too_large", null, "provider '"
                     + route.provider().name() + "' answered with more than upstream.maxResponseBytes");
         } catch (IOException e) {
-            router.report(route, new Outcome.Failed("response body broke: " + e.getMessage()));
-            throw new ApiException(502, "server_error", "upstream_error", null, "provider '"
-                    + route.provider().name() + "' broke off its answer: " + e.getMessage());
+            throw ProviderFailure.broken("broke off its answer: " + e.getMessage(), false);
         }
         router.report(route, Outcome.SUCCESS);
         trace.firstByteAt(System.nanoTime());
@@ -220,13 +289,13 @@ public final class OpenAiGateway {
         trace.succeeded(response.status());
         res.status(Status.create(response.status()));
         res.header(HeaderNames.CONTENT_TYPE, response.header("content-type").orElse("application/json"));
-        res.header(CALL_ID, trace.id());
+        res.header(Exchange.CALL_ID, trace.id());
         res.send(body);
     }
 
-    /** Relays a stream; returns null once relayed, or the failure if it broke before its first byte. */
-    private ApiException relayStream(Route route, UpstreamResponse response, OpenAiPayload payload, CallTrace trace,
-                                     ServerResponse res) {
+    /** Relays a stream; a stream that breaks before its first byte is a failure of this route. */
+    private void relayStream(Route route, UpstreamResponse response, OpenAiPayload payload, CallTrace trace,
+                             ServerResponse res) throws ProviderFailure {
         StreamWatchdog.Watch watch = watchdog.watch(response.body());
         InputStream in = new ProgressStream(response.body(), watch);
         byte[] head = new byte[8192];
@@ -236,24 +305,18 @@ public final class OpenAiGateway {
         } catch (IOException e) {
             watch.close();
             response.close();
-            router.report(route, new Outcome.Failed("stream broke before its first byte: " + e.getMessage()));
-            return new ApiException(watch.expired() ? 504 : 502, "server_error", "upstream_error", null, "provider '"
-                    + route.provider().name() + "' broke off the stream before sending anything: " + e.getMessage());
+            throw ProviderFailure.broken("broke off the stream before sending anything: " + e.getMessage(),
+                    watch.expired());
         }
         if (n < 0) {
             watch.close();
             response.close();
-            router.report(route, new Outcome.Failed("empty stream"));
-            return new ApiException(502, "server_error", "upstream_error", null, "provider '"
-                    + route.provider().name() + "' ended the stream without sending anything");
+            throw ProviderFailure.broken("ended the stream without sending anything", false);
         }
         router.report(route, Outcome.SUCCESS);
         trace.answered(null, response.header("x-request-id").orElse(null));
-        res.status(Status.OK_200);
-        res.header(HeaderNames.CONTENT_TYPE, response.header("content-type").orElse("text/event-stream; charset=utf-8"));
-        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        res.header(ACCEL_BUFFERING, "no");
-        res.header(CALL_ID, trace.id());
+        Exchange.startEventStream(res, response.header("content-type").orElse("text/event-stream; charset=utf-8"),
+                trace.id());
         SseRelay relay = new SseRelay(payload.callerWantsUsage());
         OutputStream out = res.outputStream();
         SseRelay.Sink sink = new SseRelay.Sink() {
@@ -292,7 +355,6 @@ public final class OpenAiGateway {
             trace.succeeded(200);
         }
         closeQuietly(out);
-        return null;
     }
 
     /** The OpenAI SDKs raise an error when a stream carries an {@code error} object; tell them what happened. */
@@ -318,15 +380,6 @@ public final class OpenAiGateway {
         }
     }
 
-    private static java.util.OptionalLong declaredLength(UpstreamResponse response) {
-        try {
-            return response.header("content-length").map(v -> java.util.OptionalLong.of(Long.parseLong(v.trim())))
-                    .orElse(java.util.OptionalLong.empty());
-        } catch (NumberFormatException e) {
-            return java.util.OptionalLong.empty();
-        }
-    }
-
     private UpstreamError readError(Route route, UpstreamResponse response) {
         try (response) {
             byte[] body = response.body().readNBytes(MAX_ERROR_BYTES);
@@ -336,49 +389,4 @@ public final class OpenAiGateway {
         }
     }
 
-    private static ApiException unreachable(Route route, UpstreamException e) {
-        int status = e.kind() == UpstreamException.Kind.TIMEOUT ? 504 : 502;
-        return new ApiException(status, "server_error", status == 504 ? "upstream_timeout" : "upstream_unreachable", null,
-                "provider '" + route.provider().name() + "': " + e.getMessage());
-    }
-
-    private static Duration seconds(String retryAfter) {
-        if (retryAfter == null) {
-            return null;
-        }
-        try {
-            return Duration.ofSeconds(Math.min(3600, Long.parseLong(retryAfter.trim())));
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static String appDid(ServerRequest req, Principal principal) {
-        String raw = Exchange.header(req, Exchange.CLIENT_DID);
-        if (raw == null || raw.isBlank()) {
-            return principal.keyApp();
-        }
-        try {
-            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return raw;
-        }
-    }
-
-    /** Tells the watchdog about every byte that arrives. */
-    private static final class ProgressStream extends FilterInputStream {
-        private final StreamWatchdog.Watch watch;
-
-        ProgressStream(InputStream in, StreamWatchdog.Watch watch) {
-            super(in);
-            this.watch = watch;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            watch.progress();
-            return n;
-        }
-    }
 }

@@ -5,6 +5,7 @@ import io.aigne.hub.gateway.canonical.ChatRequest;
 import io.aigne.hub.gateway.canonical.ChatResponse;
 import io.aigne.hub.gateway.upstream.UpstreamRequest;
 import io.aigne.hub.gateway.upstream.UpstreamResponse;
+import io.aigne.hub.provider.ChatEventSource;
 import io.aigne.hub.provider.ChatStream;
 import io.aigne.hub.provider.CredentialSecret;
 import io.aigne.hub.provider.ErrorReader;
@@ -19,6 +20,7 @@ import io.aigne.hub.routing.Route;
 import io.aigne.hub.server.Json;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -59,6 +61,20 @@ public final class AnthropicAdapter implements ProviderAdapter {
         StructuredOutput output = StructuredOutput.of(request);
         byte[] body = Json.bytes(mapper.body(request, route.upstreamModel(), false, output));
         byte[] answer = http.fetch(messages(route, body, false), route.secret(), ErrorReader.JSON);
+        return parse(answer, output);
+    }
+
+    /** A Messages API answer in the canonical model (the Anthropic front door reads its pass-through usage so). */
+    public static ChatResponse parseMessage(byte[] answer) throws ProviderFailure {
+        return parse(answer, null);
+    }
+
+    /** Decodes a Messages API event stream (the pass-through's usage and end are read this way). */
+    public static ChatEventSource decodeStream(InputStream body) {
+        return new AnthropicStreamDecoder(body, null);
+    }
+
+    private static ChatResponse parse(byte[] answer, StructuredOutput output) throws ProviderFailure {
         JsonNode message;
         try {
             message = Json.MAPPER.readTree(answer);

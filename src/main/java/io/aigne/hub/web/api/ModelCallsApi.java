@@ -117,6 +117,7 @@ public final class ModelCallsApi {
         usage.put("inputTokens", r.usage().inputTokens());
         usage.put("outputTokens", r.usage().outputTokens());
         usage.put("cachedTokens", r.usage().cachedTokens());
+        usage.put("cacheWriteTokens", r.usage().cacheWriteTokens());
         usage.put("reasoningTokens", r.usage().reasoningTokens());
         usage.put("totalTokens", r.usage().totalTokens());
         usage.put("numberOfImageGeneration", r.usage().imageCount());

@@ -13,7 +13,7 @@ import io.aigne.hub.provider.ProviderService.CredentialSpec;
 import io.aigne.hub.provider.ProviderService.InvalidChange;
 import io.aigne.hub.provider.ProviderService.ProviderSpec;
 import io.aigne.hub.provider.ProviderStore;
-import io.aigne.hub.provider.openai.OpenAiUpstream;
+import io.aigne.hub.provider.ProviderAdapters;
 import io.aigne.hub.routing.CredentialHealth;
 import io.aigne.hub.routing.Outcome;
 import io.aigne.hub.routing.Router;
@@ -36,11 +36,11 @@ public final class ProvidersApi {
     private final ProviderService service;
     private final ProviderStore store;
     private final Router router;
-    private final OpenAiUpstream upstream;
+    private final ProviderAdapters upstream;
     private final long maxBodyBytes;
 
     public ProvidersApi(Authenticator auth, ProviderService service, ProviderStore store, Router router,
-                        OpenAiUpstream upstream, long maxBodyBytes) {
+                        ProviderAdapters upstream, long maxBodyBytes) {
         this.auth = auth;
         this.service = service;
         this.store = store;
@@ -155,10 +155,6 @@ public final class ProvidersApi {
     }
 
     private void answerProbe(ServerResponse res, Provider provider, CredentialSecret secret, String credentialId) {
-        if (!provider.type().callable()) {
-            throw new ApiException(501, "server_error", "provider_not_supported", null,
-                    "this hub cannot call providers of type " + provider.type().id() + " yet");
-        }
         Outcome outcome = upstream.probe(provider, secret);
         if (outcome instanceof Outcome.Success) {
             if (credentialId != null) {
@@ -238,7 +234,6 @@ public final class ProvidersApi {
             o.put("region", p.region());
         }
         o.put("enabled", p.enabled());
-        o.put("callable", p.type().callable());
         ArrayNode models = o.putArray("models");
         p.models().forEach(models::add);
         o.put("source", p.source());

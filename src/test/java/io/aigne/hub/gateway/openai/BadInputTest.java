@@ -75,7 +75,6 @@ class BadInputTest {
                 new Case("temperature a string", "POST", chat, owner, "{\"model\":\"openai/gpt-4o-mini\",\"temperature\":\"hot\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", 400, "temperature", "number"),
                 new Case("unknown model", "POST", chat, owner, "{\"model\":\"nope/x\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", 404, "model", "not served"),
                 new Case("disabled provider", "POST", chat, owner, "{\"model\":\"off/gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", 503, null, "disabled"),
-                new Case("provider type not yet callable", "POST", chat, owner, "{\"model\":\"anthropic/claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", 501, null, "cannot call yet"),
                 new Case("body too large", "POST", chat, owner, "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(5000) + "\"}]}", 413, null, "server.maxBodyBytes"),
                 new Case("embeddings without input", "POST", "/v1/embeddings", owner, "{\"model\":\"openai/text-embedding-3-small\"}", 400, "input", "required"),
                 new Case("embeddings with empty input", "POST", "/v1/embeddings", owner, "{\"model\":\"openai/text-embedding-3-small\",\"input\":[]}", 400, "input", "empty"),

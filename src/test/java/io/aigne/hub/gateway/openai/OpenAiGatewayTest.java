@@ -300,6 +300,7 @@ class OpenAiGatewayTest {
     @Test
     void modelCallsApiShowsOwnCallsWithFilters() {
         sdk.embeddings().create(EmbeddingCreateParams.builder().model("openai/text-embedding-3-small").input("x").build());
+        hub.calls(); // the API reads the database: wait until the ledger wrote the row
         JsonNode page = TestHub.json(hub.get("/api/user/model-calls?type=embedding&pageSize=5", hub.ownerKey()));
         assertThat(page.path("count").asLong()).isPositive();
         assertThat(page.path("list")).allSatisfy(row -> assertThat(row.path("type").asText()).isEqualTo("embedding"));
