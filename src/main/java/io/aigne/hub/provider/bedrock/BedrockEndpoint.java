@@ -87,10 +87,6 @@ final class BedrockEndpoint {
         return new UpstreamRequest("POST", uri, headers, body, timeout);
     }
 
-    Duration firstByteTimeout() {
-        return http.firstByteTimeout();
-    }
-
     /** The Host header exactly as the HTTP client writes it: the port only when it is not the scheme's default. */
     static String hostHeader(URI uri) {
         boolean secure = "https".equalsIgnoreCase(uri.getScheme());

@@ -29,6 +29,10 @@ import java.util.Set;
  *       it (with Anthropic's {@code ttl} when one was given), which is how Converse marks a prompt-cache
  *       checkpoint in {@code system}, {@code messages} and {@code toolConfig.tools}.</li>
  *   <li>Images and documents given by URL are fetched (Converse only takes bytes).</li>
+ *   <li>Tool results go back as {@code {text}} blocks (with their images and documents), never as
+ *       {@code {json}}: the canonical result is the caller's text, which every model takes and which stays byte
+ *       for byte what the caller sent. {@code status: error} is only sent to Claude and Nova, the models that take
+ *       it.</li>
  *   <li>Reasoning is replayed only with its signature: without one Claude refuses the block, and other models'
  *       reasoning is not meant to be sent back.</li>
  *   <li>{@code topK} and thinking have no Converse field: they go to {@code additionalModelRequestFields} in the
