@@ -81,7 +81,8 @@ public final class Attempts {
             return new ApiException(429, "rate_limit_error", "rate_limit_exceeded", null, provider
                     + " is rate limiting the hub: " + error.message(), retryAfter == null ? "1" : retryAfter);
         }
-        if (status >= 500) {
+        // 424 is Bedrock's ModelErrorException: the model behind the provider failed, not the request.
+        if (status >= 500 || status == 424) {
             router.report(route, new Outcome.Failed(status + ": " + error.message()));
             int mapped = status == 503 || status == 529 ? 503 : status == 504 ? 504 : 502;
             return new ApiException(mapped, "server_error",

@@ -34,6 +34,10 @@ public final class ProviderHttp {
         return firstByteTimeout;
     }
 
+    public long maxResponseBytes() {
+        return maxResponseBytes;
+    }
+
     /** Parsed once per distinct address: URI parsing showed in the per-call profile. */
     public URI uri(String address) {
         URI uri = uris.get(address);

@@ -51,6 +51,11 @@ enum ModelFamily {
 
     /** The id a provider of this type uses for the model, or empty if it cannot name it. */
     Optional<String> nativeId(ProviderType type, String model) {
+        if (type == ProviderType.BEDROCK) {
+            // Bedrock ids are vendor-qualified and versioned (anthropic.claude-…-v1:0, or an inference profile
+            // such as us.anthropic.…): a bare name cannot be guessed, only models declared on the provider go there.
+            return Optional.empty();
+        }
         if (type == ProviderType.OPENROUTER) {
             return openRouterVendor == null ? Optional.empty() : Optional.of(openRouterVendor + "/" + model);
         }

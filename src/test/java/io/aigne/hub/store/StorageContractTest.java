@@ -701,7 +701,7 @@ class StorageContractTest {
             for (int i = 0; i < 25; i++) {
                 calls.add(new CallRecord(Ids.next(), T0 + i * 1_000L, "u1", "k1", i % 2 == 0 ? "app-a" : "app-b",
                         "req-" + i, "/api/v2/chat/completions", CallType.CHAT, i % 2 == 0, "openai", "cred-1", "gpt-4o",
-                        "gpt-4o-2024-08-06", CallStatus.SUCCESS, 200, null, new Usage(10 + i, 20 + i, i, 0, 30 + 2 * i, 0),
+                        "gpt-4o-2024-08-06", CallStatus.SUCCESS, 200, null, new Usage(10 + i, 20 + i, i, i % 3, 0, 30 + 2 * i, 0),
                         1, 100 + i, i % 2 == 0 ? 40L + i : null, "chatcmpl-" + i));
             }
             calls.add(new CallRecord(Ids.next(), T0 + 5_000, "u2", "k2", null, "REQ-Special", "/api/v2/embeddings",

@@ -47,7 +47,6 @@ public final class BedrockAdapter implements ProviderAdapter {
      * {@link ProviderHttp#fetch} because their headers matter (request id, Cohere's token count), and ProviderHttp
      * does not expose the configured limit.
      */
-    private static final long MAX_ANSWER_BYTES = 64L << 20;
     /**
      * The probe's body is invalid on purpose ({@code maxTokens} must be at least 1, {@code messages} must not be
      * empty): Bedrock checks the signature and the key first, so a 400 proves them good while no model runs and no
@@ -185,10 +184,11 @@ public final class BedrockAdapter implements ProviderAdapter {
     /** Sends the request and reads the whole successful answer with the headers that matter. */
     private Answer exchange(UpstreamRequest request, CredentialSecret secret) throws ProviderFailure {
         try (UpstreamResponse response = http.open(request, secret, BedrockErrorReader.INSTANCE)) {
-            byte[] body = Bodies.read(response.body(), ProviderHttp.declaredLength(response), MAX_ANSWER_BYTES);
+            byte[] body = Bodies.read(response.body(), ProviderHttp.declaredLength(response), http.maxResponseBytes());
             return new Answer(body, requestId(response), longHeader(response, INPUT_TOKEN_COUNT));
         } catch (Bodies.TooLarge e) {
-            throw ProviderFailure.broken("Bedrock's answer is larger than " + MAX_ANSWER_BYTES + " bytes", false);
+            throw ProviderFailure.broken("Bedrock's answer is larger than upstream.maxResponseBytes ("
+                    + http.maxResponseBytes() + " bytes)", false);
         } catch (IOException e) {
             throw ProviderFailure.broken("Bedrock's answer broke off: " + e.getMessage(), false);
         }
