@@ -33,17 +33,6 @@ public final class CopyingInputStream extends FilterInputStream {
         return callerGone;
     }
 
-    /** Flushes what was copied; the decoder's owner calls this once an event is complete. */
-    public void flush() {
-        if (out != null && !callerGone) {
-            try {
-                out.flush();
-            } catch (IOException | UncheckedIOException e) {
-                callerGone = true;
-            }
-        }
-    }
-
     @Override
     public int read() throws IOException {
         int b = super.read();

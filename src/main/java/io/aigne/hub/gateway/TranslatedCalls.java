@@ -16,6 +16,7 @@ import io.aigne.hub.server.Exchange;
 import io.aigne.hub.usage.Usage;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -107,7 +108,8 @@ public final class TranslatedCalls {
         }
         router.report(route, Outcome.SUCCESS);
         Exchange.startEventStream(res, relay.contentType(), trace.id());
-        OutputStream raw = res.outputStream();
+        // Events are written in several small pieces; one buffer turns each flush into one chunk on the wire.
+        OutputStream raw = new BufferedOutputStream(res.outputStream(), 16 * 1024);
         SseWriter out = new SseWriter(raw);
         ChatStreamEncoder encoder = relay.start(raw);
         State state = new State();
