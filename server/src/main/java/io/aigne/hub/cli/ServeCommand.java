@@ -35,6 +35,7 @@ public final class ServeCommand implements Callable<Integer> {
         out.println();
         out.println("  AIGNE Hub is running at " + base);
         out.println("  OpenAI-compatible API: " + base + "/v1   (Authorization: Bearer <access key>)");
+        out.println("  Anthropic-compatible API: " + base + "/v1/messages   (x-api-key or Authorization: Bearer)");
         out.println("  Data directory:        " + Path.of(config.dataDir()).toAbsolutePath().normalize());
         hub.initialOwnerKey().ifPresentOrElse(key -> {
             out.println();
