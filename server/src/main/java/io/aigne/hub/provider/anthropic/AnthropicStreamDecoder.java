@@ -3,13 +3,12 @@ package io.aigne.hub.provider.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aigne.hub.gateway.canonical.ChatEvent;
 import io.aigne.hub.gateway.sse.SseReader;
-import io.aigne.hub.provider.ChatEventSource;
+import io.aigne.hub.provider.SseEventSource;
 import io.aigne.hub.server.Json;
 import io.aigne.hub.usage.Usage;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -23,15 +22,13 @@ import java.util.Map;
  * {@code message_start} gives the input side, {@code message_delta} the final output count and possibly a repeat
  * of the input side, merged over the first.
  */
-final class AnthropicStreamDecoder implements ChatEventSource {
+final class AnthropicStreamDecoder extends SseEventSource {
     private enum BlockKind { TEXT, THINKING, TOOL, ANSWER, OTHER }
 
     private record Block(BlockKind kind, int toolIndex) {
     }
 
-    private final SseReader reader;
     private final StructuredOutput output;
-    private final ArrayDeque<ChatEvent> pending = new ArrayDeque<>();
     private final Map<Integer, Block> blocks = new HashMap<>();
     private final Map<Integer, Boolean> toolHasArguments = new HashMap<>();
     private int tools;
@@ -39,53 +36,40 @@ final class AnthropicStreamDecoder implements ChatEventSource {
     private boolean answerStreamed;
     private Usage usage;
     private boolean finished;
-    private boolean ended;
 
     AnthropicStreamDecoder(InputStream body, StructuredOutput output) {
-        this.reader = new SseReader(body);
+        super(body);
         this.output = output;
     }
 
     @Override
-    public ChatEvent next() throws IOException {
-        while (pending.isEmpty()) {
-            if (ended) {
-                return null;
-            }
-            SseReader.Event event = reader.next();
-            if (event == null) {
-                ended = true;
-                if (!finished) {
-                    throw new IOException("Anthropic's stream ended before the message was complete");
-                }
-                return null;
-            }
-            decode(event);
-        }
-        return pending.poll();
+    protected boolean finished() {
+        return finished;
     }
 
     @Override
-    public boolean hasBuffered() {
-        return !pending.isEmpty() || reader.hasBuffered();
+    protected String streamName() {
+        return "Anthropic's stream";
     }
 
-    private void decode(SseReader.Event event) throws IOException {
+    @Override
+    protected boolean decode(SseReader.Event event) throws IOException {
         JsonNode data;
         try {
             data = Json.MAPPER.readTree(event.data());
         } catch (IOException e) {
             throw new IOException("Anthropic sent a stream event that is not JSON: " + e.getMessage(), e);
         }
+        boolean more = true;
         String type = event.name() != null ? event.name() : data.path("type").asText();
         switch (type) {
             case "message_start" -> {
                 JsonNode message = data.path("message");
-                pending.add(new ChatEvent.Started(AnthropicResponseMapper.textOrNull(message.path("id")),
+                emit(new ChatEvent.Started(AnthropicResponseMapper.textOrNull(message.path("id")),
                         AnthropicResponseMapper.textOrNull(message.path("model"))));
                 if (message.path("usage").isObject()) {
                     usage = AnthropicResponseMapper.usage(message.path("usage"), null);
-                    pending.add(new ChatEvent.UsageReport(usage));
+                    emit(new ChatEvent.UsageReport(usage));
                 }
             }
             case "content_block_start" -> blockStart(data.path("index").asInt(), data.path("content_block"));
@@ -94,12 +78,12 @@ final class AnthropicStreamDecoder implements ChatEventSource {
             case "message_delta" -> {
                 if (data.path("usage").isObject()) {
                     usage = AnthropicResponseMapper.usage(data.path("usage"), usage);
-                    pending.add(new ChatEvent.UsageReport(usage));
+                    emit(new ChatEvent.UsageReport(usage));
                 }
                 JsonNode delta = data.path("delta");
                 if (delta.path("stop_reason").isTextual() && !finished) {
                     finished = true;
-                    pending.add(new ChatEvent.Finished(
+                    emit(new ChatEvent.Finished(
                             AnthropicResponseMapper.finishReason(delta.path("stop_reason").asText(), realToolCalls),
                             AnthropicResponseMapper.textOrNull(delta.path("stop_sequence"))));
                 }
@@ -107,25 +91,26 @@ final class AnthropicStreamDecoder implements ChatEventSource {
             case "message_stop" -> {
                 if (!finished) {
                     finished = true;
-                    pending.add(new ChatEvent.Finished(
+                    emit(new ChatEvent.Finished(
                             AnthropicResponseMapper.finishReason(null, realToolCalls), null));
                 }
-                ended = true;
+                more = false;
             }
             case "error" -> {
                 JsonNode error = data.path("error");
                 String errorType = AnthropicResponseMapper.textOrNull(error.path("type"));
                 String message = AnthropicResponseMapper.textOrNull(error.path("message"));
-                pending.add(new ChatEvent.Failed(AnthropicErrorTypes.status(errorType),
+                emit(new ChatEvent.Failed(AnthropicErrorTypes.status(errorType),
                         errorType == null ? "api_error" : errorType,
                         message == null ? "Anthropic reported an error in the stream" : message));
                 finished = true;
-                ended = true;
+                more = false;
             }
             default -> {
                 // ping, and event types newer than this decoder
             }
         }
+        return more;
     }
 
     private void blockStart(int index, JsonNode block) {
@@ -138,7 +123,7 @@ final class AnthropicStreamDecoder implements ChatEventSource {
                 blocks.put(index, new Block(BlockKind.THINKING, -1));
                 String thinking = block.path("thinking").asText("");
                 if (!thinking.isEmpty()) {
-                    pending.add(new ChatEvent.ReasoningDelta(thinking));
+                    emit(new ChatEvent.ReasoningDelta(thinking));
                 }
             }
             case "tool_use" -> {
@@ -155,10 +140,10 @@ final class AnthropicStreamDecoder implements ChatEventSource {
                     int toolIndex = tools++;
                     realToolCalls = true;
                     blocks.put(index, new Block(BlockKind.TOOL, toolIndex));
-                    pending.add(new ChatEvent.ToolCallStarted(toolIndex, block.path("id").asText(), name));
+                    emit(new ChatEvent.ToolCallStarted(toolIndex, block.path("id").asText(), name));
                     toolHasArguments.put(toolIndex, hasInput);
                     if (hasInput) {
-                        pending.add(new ChatEvent.ToolCallArguments(toolIndex, input.toString()));
+                        emit(new ChatEvent.ToolCallArguments(toolIndex, input.toString()));
                     }
                 }
             }
@@ -173,10 +158,10 @@ final class AnthropicStreamDecoder implements ChatEventSource {
             case "thinking_delta" -> {
                 String thinking = delta.path("thinking").asText("");
                 if (!thinking.isEmpty()) {
-                    pending.add(new ChatEvent.ReasoningDelta(thinking));
+                    emit(new ChatEvent.ReasoningDelta(thinking));
                 }
             }
-            case "signature_delta" -> pending.add(new ChatEvent.ReasoningSignature(delta.path("signature").asText()));
+            case "signature_delta" -> emit(new ChatEvent.ReasoningSignature(delta.path("signature").asText()));
             case "input_json_delta" -> {
                 String fragment = delta.path("partial_json").asText("");
                 if (fragment.isEmpty()) {
@@ -184,7 +169,7 @@ final class AnthropicStreamDecoder implements ChatEventSource {
                 }
                 if (block.kind == BlockKind.TOOL) {
                     toolHasArguments.put(block.toolIndex, true);
-                    pending.add(new ChatEvent.ToolCallArguments(block.toolIndex, fragment));
+                    emit(new ChatEvent.ToolCallArguments(block.toolIndex, fragment));
                 } else if (block.kind == BlockKind.ANSWER) {
                     answerStreamed = true;
                     text(fragment);
@@ -203,7 +188,7 @@ final class AnthropicStreamDecoder implements ChatEventSource {
             return;
         }
         if (block.kind == BlockKind.TOOL && !toolHasArguments.getOrDefault(block.toolIndex, false)) {
-            pending.add(new ChatEvent.ToolCallArguments(block.toolIndex, "{}"));
+            emit(new ChatEvent.ToolCallArguments(block.toolIndex, "{}"));
         } else if (block.kind == BlockKind.ANSWER && !answerStreamed) {
             text("{}");
         }
@@ -211,7 +196,7 @@ final class AnthropicStreamDecoder implements ChatEventSource {
 
     private void text(String text) {
         if (!text.isEmpty()) {
-            pending.add(new ChatEvent.TextDelta(text));
+            emit(new ChatEvent.TextDelta(text));
         }
     }
 }

@@ -5,14 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.aigne.hub.gateway.canonical.ChatEvent;
 import io.aigne.hub.gateway.canonical.FinishReason;
 import io.aigne.hub.gateway.sse.SseReader;
-import io.aigne.hub.provider.ChatEventSource;
+import io.aigne.hub.provider.SseEventSource;
 import io.aigne.hub.provider.CredentialSecret;
 import io.aigne.hub.server.Json;
 import io.aigne.hub.usage.Usage;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayDeque;
 
 /**
  * Decodes {@code streamGenerateContent?alt=sse}: every event is a whole {@code GenerateContentResponse} holding
@@ -21,49 +20,38 @@ import java.util.ArrayDeque;
  * {@code finishReason} comes with the last event. An {@code error} object in place of a response is the
  * provider failing after the stream began.
  */
-final class GeminiStreamDecoder implements ChatEventSource {
-    private final SseReader sse;
+final class GeminiStreamDecoder extends SseEventSource {
     private final String upstreamModel;
     private final CredentialSecret secret;
-    private final ArrayDeque<ChatEvent> pending = new ArrayDeque<>();
 
     private boolean started;
     private boolean finished;
-    private boolean ended;
     private int toolCalls;
     private Usage lastUsage;
 
     GeminiStreamDecoder(InputStream body, String upstreamModel, CredentialSecret secret) {
-        this.sse = new SseReader(body);
+        super(body);
         this.upstreamModel = upstreamModel;
         this.secret = secret;
     }
 
     @Override
-    public ChatEvent next() throws IOException {
-        while (pending.isEmpty()) {
-            if (ended) {
-                return null;
-            }
-            SseReader.Event event = sse.next();
-            if (event == null) {
-                ended = true;
-                if (!finished) {
-                    throw new IOException("Gemini's stream ended before the answer was finished");
-                }
-                return null;
-            }
-            decode(event.data());
-        }
-        return pending.poll();
+    protected boolean finished() {
+        return finished;
     }
 
     @Override
-    public boolean hasBuffered() {
-        return !pending.isEmpty() || sse.hasBuffered();
+    protected String streamName() {
+        return "Gemini's stream";
     }
 
-    private void decode(String data) throws IOException {
+    @Override
+    protected boolean decode(SseReader.Event event) throws IOException {
+        decodeChunk(event.data());
+        return true;
+    }
+
+    private void decodeChunk(String data) throws IOException {
         if (data.isBlank()) {
             return;
         }
@@ -74,13 +62,13 @@ final class GeminiStreamDecoder implements ChatEventSource {
             throw new IOException("Gemini sent a stream event that is not JSON: " + e.getOriginalMessage(), e);
         }
         if (chunk.path("error").isObject()) {
-            pending.add(GeminiErrors.failed(chunk.get("error"), secret));
-            ended = true;
+            emit(GeminiErrors.failed(chunk.get("error"), secret));
+            stop();
             return;
         }
         if (!started) {
             started = true;
-            pending.add(new ChatEvent.Started(GeminiResponseMapper.text(chunk, "responseId"),
+            emit(new ChatEvent.Started(GeminiResponseMapper.text(chunk, "responseId"),
                     GeminiResponseMapper.model(chunk, upstreamModel)));
         }
         JsonNode candidate = chunk.path("candidates").path(0);
@@ -94,7 +82,7 @@ final class GeminiStreamDecoder implements ChatEventSource {
             Usage usage = GeminiResponseMapper.usage(metadata);
             if (!usage.equals(lastUsage)) {
                 lastUsage = usage;
-                pending.add(new ChatEvent.UsageReport(usage));
+                emit(new ChatEvent.UsageReport(usage));
             }
         }
         if (finished) {
@@ -102,11 +90,11 @@ final class GeminiStreamDecoder implements ChatEventSource {
         }
         if (candidate.path("finishReason").isTextual()) {
             finished = true;
-            pending.add(new ChatEvent.Finished(GeminiResponseMapper.finishReason(
+            emit(new ChatEvent.Finished(GeminiResponseMapper.finishReason(
                     candidate.path("finishReason").asText(), toolCalls > 0), null));
         } else if (candidate.isMissingNode() && chunk.path("promptFeedback").has("blockReason")) {
             finished = true;
-            pending.add(new ChatEvent.Finished(FinishReason.CONTENT_FILTER, null));
+            emit(new ChatEvent.Finished(FinishReason.CONTENT_FILTER, null));
         }
     }
 
@@ -115,25 +103,25 @@ final class GeminiStreamDecoder implements ChatEventSource {
         String text = part.path("text").asText("");
         if (part.path("thought").asBoolean(false)) {
             if (!text.isEmpty()) {
-                pending.add(new ChatEvent.ReasoningDelta(text));
+                emit(new ChatEvent.ReasoningDelta(text));
             }
             if (signature != null) {
-                pending.add(new ChatEvent.ReasoningSignature(signature));
+                emit(new ChatEvent.ReasoningSignature(signature));
             }
             return;
         }
         // As in the whole answer: a part's signature goes just before the part it belongs to.
         if (signature != null) {
-            pending.add(new ChatEvent.ReasoningSignature(signature));
+            emit(new ChatEvent.ReasoningSignature(signature));
         }
         if (part.has("functionCall")) {
             JsonNode call = part.get("functionCall");
             int index = toolCalls++;
-            pending.add(new ChatEvent.ToolCallStarted(index, GeminiResponseMapper.callId(call),
+            emit(new ChatEvent.ToolCallStarted(index, GeminiResponseMapper.callId(call),
                     call.path("name").asText()));
-            pending.add(new ChatEvent.ToolCallArguments(index, GeminiResponseMapper.arguments(call)));
+            emit(new ChatEvent.ToolCallArguments(index, GeminiResponseMapper.arguments(call)));
         } else if (!text.isEmpty()) {
-            pending.add(new ChatEvent.TextDelta(text));
+            emit(new ChatEvent.TextDelta(text));
         }
     }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aigne.hub.gateway.canonical.ChatEvent;
 import io.aigne.hub.gateway.sse.SseReader;
-import io.aigne.hub.provider.ChatEventSource;
+import io.aigne.hub.provider.SseEventSource;
 import io.aigne.hub.provider.CredentialSecret;
 import io.aigne.hub.provider.UpstreamError;
 import io.aigne.hub.server.Json;
@@ -13,7 +13,6 @@ import io.aigne.hub.usage.Usage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -23,49 +22,39 @@ import java.util.UUID;
  * One chunk may carry several things (a tool call's id, name and first arguments; a finish reason and usage),
  * so events wait in a queue until they are pulled.
  */
-final class OpenAiStreamDecoder implements ChatEventSource {
-    private final SseReader reader;
+final class OpenAiStreamDecoder extends SseEventSource {
     private final CredentialSecret secret;
-    private final ArrayDeque<ChatEvent> pending = new ArrayDeque<>();
     /** The provider's tool-call index (or id, when it sends none) to the canonical index of that call. */
     private final Map<String, Integer> toolCalls = new HashMap<>();
     private final Map<Integer, Integer> byUpstreamIndex = new HashMap<>();
     private boolean started;
     private boolean finished;
-    private boolean ended;
 
     OpenAiStreamDecoder(InputStream body, CredentialSecret secret) {
-        this.reader = new SseReader(body);
+        super(body);
         this.secret = secret;
     }
 
     @Override
-    public ChatEvent next() throws IOException {
-        while (pending.isEmpty()) {
-            if (ended) {
-                return null;
-            }
-            SseReader.Event event = reader.next();
-            if (event == null) {
-                ended = true;
-                if (!finished) {
-                    throw new IOException("the provider's stream ended before the answer finished");
-                }
-            } else if (event.data().strip().equals("[DONE]")) {
-                ended = true;
-            } else {
-                decode(event.data());
-            }
-        }
-        return pending.poll();
+    protected boolean finished() {
+        return finished;
     }
 
     @Override
-    public boolean hasBuffered() {
-        return !pending.isEmpty() || reader.hasBuffered();
+    protected String streamName() {
+        return "the provider's stream";
     }
 
-    private void decode(String data) throws IOException {
+    @Override
+    protected boolean decode(SseReader.Event event) throws IOException {
+        if (event.data().strip().equals("[DONE]")) {
+            return false;
+        }
+        decodeChunk(event.data());
+        return true;
+    }
+
+    private void decodeChunk(String data) throws IOException {
         JsonNode chunk;
         try {
             chunk = Json.MAPPER.readTree(data);
@@ -81,7 +70,7 @@ final class OpenAiStreamDecoder implements ChatEventSource {
         }
         if (!started) {
             started = true;
-            pending.add(new ChatEvent.Started(OpenAiChatResponseMapper.textOrNull(chunk.path("id")),
+            emit(new ChatEvent.Started(OpenAiChatResponseMapper.textOrNull(chunk.path("id")),
                     OpenAiChatResponseMapper.textOrNull(chunk.path("model"))));
         }
         JsonNode choice = chunk.path("choices").path(0);
@@ -90,28 +79,28 @@ final class OpenAiStreamDecoder implements ChatEventSource {
             String reason = OpenAiChatResponseMapper.textOrNull(choice.path("finish_reason"));
             if (reason != null && !finished) {
                 finished = true;
-                pending.add(new ChatEvent.Finished(
+                emit(new ChatEvent.Finished(
                         OpenAiChatResponseMapper.finishReason(reason, !toolCalls.isEmpty()), null));
             }
         }
         Usage usage = OpenAiChatResponseMapper.usage(chunk.path("usage"));
         if (usage != null) {
-            pending.add(new ChatEvent.UsageReport(usage));
+            emit(new ChatEvent.UsageReport(usage));
         }
     }
 
     private void delta(JsonNode delta) {
         String reasoning = OpenAiChatResponseMapper.reasoningText(delta);
         if (reasoning != null && !reasoning.isEmpty()) {
-            pending.add(new ChatEvent.ReasoningDelta(reasoning));
+            emit(new ChatEvent.ReasoningDelta(reasoning));
         }
         String text = OpenAiChatResponseMapper.text(delta.path("content"));
         if (text != null && !text.isEmpty()) {
-            pending.add(new ChatEvent.TextDelta(text));
+            emit(new ChatEvent.TextDelta(text));
         }
         JsonNode refusal = delta.path("refusal");
         if (refusal.isTextual() && !refusal.asText().isEmpty()) {
-            pending.add(new ChatEvent.TextDelta(refusal.asText()));
+            emit(new ChatEvent.TextDelta(refusal.asText()));
         }
         int position = 0;
         for (JsonNode call : delta.path("tool_calls")) {
@@ -134,13 +123,13 @@ final class OpenAiStreamDecoder implements ChatEventSource {
             String callId = id != null ? id : "call_" + UUID.randomUUID().toString().replace("-", "");
             toolCalls.put(callId, index);
             byUpstreamIndex.put(upstreamIndex, index);
-            pending.add(new ChatEvent.ToolCallStarted(index, callId,
+            emit(new ChatEvent.ToolCallStarted(index, callId,
                     OpenAiChatResponseMapper.textOrNull(function.path("name"))));
         }
         JsonNode arguments = function.path("arguments");
         String fragment = arguments.isTextual() ? arguments.asText() : arguments.isObject() ? arguments.toString() : "";
         if (!fragment.isEmpty()) {
-            pending.add(new ChatEvent.ToolCallArguments(index, fragment));
+            emit(new ChatEvent.ToolCallArguments(index, fragment));
         }
     }
 
@@ -151,9 +140,9 @@ final class OpenAiStreamDecoder implements ChatEventSource {
                 : statusOf(OpenAiChatResponseMapper.textOrNull(error.path("type")),
                 OpenAiChatResponseMapper.textOrNull(error.path("code")));
         UpstreamError parsed = UpstreamError.parse(data.getBytes(StandardCharsets.UTF_8), status, secret);
-        pending.add(new ChatEvent.Failed(status, parsed.type() != null ? parsed.type() : "server_error",
+        emit(new ChatEvent.Failed(status, parsed.type() != null ? parsed.type() : "server_error",
                 parsed.message()));
-        ended = true;
+        stop();
     }
 
     private static int statusOf(String type, String code) {

@@ -111,7 +111,7 @@ class AnthropicStreamDecoderTest {
         String stream = START + event("content_block_start",
                 "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
         assertThatThrownBy(() -> decode(stream, null)).isInstanceOf(IOException.class)
-                .hasMessageContaining("ended before the message was complete");
+                .hasMessageContaining("ended before the answer was finished");
     }
 
     @Test
