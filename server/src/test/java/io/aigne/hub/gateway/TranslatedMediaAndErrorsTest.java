@@ -17,6 +17,7 @@ import io.aigne.hub.testing.FakeAnthropicProvider;
 import io.aigne.hub.testing.FakeBedrockProvider;
 import io.aigne.hub.testing.FakeGeminiProvider;
 import io.aigne.hub.testing.FakeIdeogramProvider;
+import io.aigne.hub.testing.FakeOpenAiProvider;
 import io.aigne.hub.testing.TestHub;
 import io.aigne.hub.usage.CallRecord;
 import io.aigne.hub.usage.CallStatus;
@@ -42,6 +43,7 @@ class TranslatedMediaAndErrorsTest {
     private static FakeBedrockProvider bedrock;
     private static FakeIdeogramProvider ideogram;
     private static FakeAnthropicProvider anthropic;
+    private static FakeOpenAiProvider doubao;
     private static TestHub hub;
     private static OpenAIClient sdk;
 
@@ -51,6 +53,7 @@ class TranslatedMediaAndErrorsTest {
         bedrock = FakeBedrockProvider.start(Map.of(AKID, SECRET));
         ideogram = FakeIdeogramProvider.start();
         anthropic = FakeAnthropicProvider.start();
+        doubao = FakeOpenAiProvider.start();
         hub = TestHub.builder()
                 .provider("google", "google", gemini.baseUrl(), null, List.of(), "gm-ok-media")
                 .provider("bedrock", "bedrock", bedrock.baseUrl(), "us-west-2", List.of(), AKID + ":" + SECRET)
@@ -58,6 +61,7 @@ class TranslatedMediaAndErrorsTest {
                 .provider("limited", "anthropic", anthropic.baseUrl(), null, List.of(), "sk-ant-429")
                 .provider("overloaded", "anthropic", anthropic.baseUrl(), null, List.of(), "sk-ant-529")
                 .provider("refused", "anthropic", anthropic.baseUrl(), null, List.of(), "sk-ant-401")
+                .provider("doubao", "doubao", doubao.baseUrl(), null, List.of(), "ark-ok-media")
                 .start();
         sdk = OpenAIOkHttpClient.builder().baseUrl(hub.baseUrl() + "/v1").apiKey(hub.ownerKey()).maxRetries(0)
                 .timeout(Duration.ofSeconds(20)).build();
@@ -70,6 +74,7 @@ class TranslatedMediaAndErrorsTest {
         bedrock.close();
         ideogram.close();
         anthropic.close();
+        doubao.close();
     }
 
     private static CreateEmbeddingResponse embed(String model, List<String> inputs) {
@@ -145,6 +150,24 @@ class TranslatedMediaAndErrorsTest {
                 .isNotEmpty();
         CallRecord call = hub.lastCall();
         assertThat(call.provider()).isEqualTo("ideogram");
+        assertThat(call.usage().imageCount()).isEqualTo(1);
+    }
+
+    @Test
+    void doubaoSeedreamImagesPassThroughWithTheirOwnParameters() {
+        ImagesResponse response = sdk.images().generate(ImageGenerateParams.builder()
+                .model("doubao/doubao-seedream-3-0-t2i-250415").prompt("a temple at dawn").size(ImageGenerateParams.Size._1024X1024)
+                .putAdditionalBodyProperty("watermark", com.openai.core.JsonValue.from(false))
+                .build());
+
+        assertThat(response.data().orElseThrow().getFirst().url()).isPresent();
+        FakeOpenAiProvider.RecordedRequest sent = doubao.lastRequest();
+        assertThat(sent.path()).isEqualTo("/v1/images/generations");
+        assertThat(sent.json().path("model").asText()).isEqualTo("doubao-seedream-3-0-t2i-250415");
+        assertThat(sent.json().path("watermark").asBoolean(true)).isFalse();
+        assertThat(sent.bearer()).isEqualTo("ark-ok-media");
+        CallRecord call = hub.lastCall();
+        assertThat(call.provider()).isEqualTo("doubao");
         assertThat(call.usage().imageCount()).isEqualTo(1);
     }
 

@@ -445,4 +445,43 @@ class TranslationMatrixTest {
         assertThat(message.content().getFirst().text().orElseThrow().text()).isEqualTo(upstream.hello());
         assertNativeImage(upstream);
     }
+
+    @ParameterizedTest
+    @EnumSource(value = Upstream.class, names = {"OPENAI", "GEMINI", "BEDROCK"})
+    void anthropicDoorStructuredOutputGivesValidJson(Upstream upstream) throws Exception {
+        Message message = anthropicSdk.messages().create(anthropicChat(upstream)
+                .putAdditionalBodyProperty("output_config", JsonValue.from(Map.of("format", Map.of(
+                        "type", "json_schema",
+                        "schema", Map.of("type", "object",
+                                "properties", Map.of("city", Map.of("type", "string")),
+                                "required", List.of("city"), "additionalProperties", false)))))
+                .build());
+
+        String sent = upstream.lastBody().toString();
+        switch (upstream) {
+            case OPENAI -> assertThat(sent).contains("\"response_format\"").contains("\"json_schema\"");
+            case GEMINI -> assertThat(sent).contains("\"responseMimeType\":\"application/json\"");
+            case BEDROCK -> assertThat(sent).contains("\"toolChoice\"");
+            default -> throw new AssertionError(upstream);
+        }
+        if (upstream != Upstream.OPENAI) {
+            // The OpenAI fake answers free text whatever the format; the others answer in the schema.
+            String text = message.content().getFirst().text().orElseThrow().text();
+            assertThat(Json.MAPPER.readTree(text).path("city").asText()).isEqualTo("Paris");
+            assertThat(message.stopReason()).contains(StopReason.END_TURN);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Upstream.class)
+    void aModelTheProviderDoesNotKnowStaysANotFoundInBothDoors(Upstream upstream) {
+        String model = upstream.provider + "/missing-model";
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> openAiSdk.chat().completions().create(
+                        ChatCompletionCreateParams.builder().model(model).addUserMessage("hi").build()))
+                .isInstanceOf(com.openai.errors.NotFoundException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> anthropicSdk.messages().create(
+                        MessageCreateParams.builder().model(model).maxTokens(64).addUserMessage("hi").build()))
+                .isInstanceOf(com.anthropic.errors.NotFoundException.class);
+        assertThat(hub.lastCall().httpStatus()).isEqualTo(404);
+    }
 }
