@@ -24,7 +24,7 @@ import java.util.Map;
  * signed thinking block is complete; more reasoning after its signature opens a new one.
  */
 public final class AnthropicStreamEncoder implements ChatStreamEncoder {
-    private enum Kind { TEXT, THINKING, TOOL }
+    private enum Kind { TEXT, THINKING, TOOL, REDACTED }
 
     private final String fallbackModel;
     private String id;
@@ -79,6 +79,12 @@ public final class AnthropicStreamEncoder implements ChatStreamEncoder {
                 }
                 openSigned = true;
                 delta(Json.object().put("type", "signature_delta").put("signature", signature.signature()), out);
+            }
+            case ChatEvent.RedactedReasoning redacted -> {
+                start(out);
+                close(out);
+                openBlock(Kind.REDACTED, Json.object().put("type", "redacted_thinking").put("data", redacted.data()), out);
+                close(out);
             }
             case ChatEvent.ToolCallStarted call -> {
                 start(out);
@@ -167,7 +173,7 @@ public final class AnthropicStreamEncoder implements ChatStreamEncoder {
         ObjectNode block = switch (kind) {
             case TEXT -> Json.object().put("type", "text").put("text", "");
             case THINKING -> Json.object().put("type", "thinking").put("thinking", "").put("signature", "");
-            case TOOL -> throw new IllegalStateException("tool blocks open with their call");
+            case TOOL, REDACTED -> throw new IllegalStateException("these blocks open with their content");
         };
         openBlock(kind, block, out);
     }

@@ -6,7 +6,8 @@ import io.aigne.hub.usage.Usage;
  * One step of a streamed chat answer. A provider's stream decodes into this sequence:
  * <ol>
  *   <li>{@link Started} once, first (id and model as far as the provider told them);</li>
- *   <li>any mix of {@link TextDelta}, {@link ReasoningDelta} / {@link ReasoningSignature}, and tool calls: a
+ *   <li>any mix of {@link TextDelta}, {@link ReasoningDelta} / {@link ReasoningSignature},
+ *       {@link RedactedReasoning} (one whole encrypted block), and tool calls: a
  *       {@link ToolCallStarted} with the call's 0-based {@code index} among this answer's calls, then its
  *       {@link ToolCallArguments} fragments (which concatenate to the arguments' JSON text);</li>
  *   <li>{@link UsageReport} whenever the provider reports usage, each one cumulative (the last one counts);</li>
@@ -25,6 +26,10 @@ public sealed interface ChatEvent {
     }
 
     record ReasoningSignature(String signature) implements ChatEvent {
+    }
+
+    /** Reasoning the provider sent encrypted (Anthropic's redacted_thinking); replayed as is on the next turn. */
+    record RedactedReasoning(String data) implements ChatEvent {
     }
 
     record ToolCallStarted(int index, String id, String name) implements ChatEvent {

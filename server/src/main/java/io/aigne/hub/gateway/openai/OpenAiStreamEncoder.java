@@ -84,6 +84,7 @@ public final class OpenAiStreamEncoder implements ChatStreamEncoder {
             case ChatEvent.UsageReport report -> usage = report.usage();
             // Signatures only matter to the provider that issued them; failures arrive through fail().
             case ChatEvent.ReasoningSignature ignored -> { }
+            case ChatEvent.RedactedReasoning ignored -> { }
             case ChatEvent.Failed ignored -> { }
             case ChatEvent.Started ignored -> { }
         }

@@ -126,6 +126,10 @@ final class AnthropicStreamDecoder extends SseEventSource {
                     emit(new ChatEvent.ReasoningDelta(thinking));
                 }
             }
+            case "redacted_thinking" -> {
+                blocks.put(index, new Block(BlockKind.OTHER, -1));
+                emit(new ChatEvent.RedactedReasoning(block.path("data").asText()));
+            }
             case "tool_use" -> {
                 String name = block.path("name").asText();
                 JsonNode input = block.path("input");

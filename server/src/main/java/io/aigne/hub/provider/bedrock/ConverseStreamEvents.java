@@ -153,6 +153,8 @@ final class ConverseStreamEvents implements ChatEventSource {
                 pending.add(new ChatEvent.ReasoningDelta(reasoning.path("text").asText()));
             } else if (reasoning.path("signature").isTextual()) {
                 pending.add(new ChatEvent.ReasoningSignature(reasoning.path("signature").asText()));
+            } else if (reasoning.path("redactedContent").isTextual()) {
+                pending.add(new ChatEvent.RedactedReasoning(reasoning.path("redactedContent").asText()));
             }
         }
     }

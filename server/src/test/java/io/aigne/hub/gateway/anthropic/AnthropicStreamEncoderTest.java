@@ -66,6 +66,23 @@ class AnthropicStreamEncoderTest {
     }
 
     @Test
+    void redactedReasoningBecomesItsOwnBlockBetweenThinkingAndText() throws IOException {
+        Encoded encoded = encode(new AnthropicStreamEncoder("anthropic/claude"), List.of(
+                new ChatEvent.Started("msg_up_2", "claude-sonnet-4-5-20250929"),
+                new ChatEvent.ReasoningDelta("Think."),
+                new ChatEvent.ReasoningSignature("sig-2"),
+                new ChatEvent.RedactedReasoning("EncryptedBlob=="),
+                new ChatEvent.TextDelta("Answer."),
+                new ChatEvent.Finished(FinishReason.STOP, null)), true);
+
+        Message message = encoded.message();
+        assertThat(message.content()).hasSize(3);
+        assertThat(message.content().get(0).thinking().orElseThrow().signature()).isEqualTo("sig-2");
+        assertThat(message.content().get(1).redactedThinking().orElseThrow().data()).isEqualTo("EncryptedBlob==");
+        assertThat(message.content().get(2).text().orElseThrow().text()).isEqualTo("Answer.");
+    }
+
+    @Test
     void thinkingTextAndParallelToolCallsAccumulateIntoTheSdksMessage() throws IOException {
         Encoded encoded = encode(new AnthropicStreamEncoder("anthropic/claude"), List.of(
                 new ChatEvent.Started("msg_up_1", "claude-sonnet-4-5-20250929"),

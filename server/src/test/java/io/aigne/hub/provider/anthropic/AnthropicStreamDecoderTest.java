@@ -107,6 +107,16 @@ class AnthropicStreamDecoderTest {
     }
 
     @Test
+    void redactedThinkingBlocksReachTheCallerWhole() throws IOException {
+        String stream = START + event("content_block_start",
+                "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"redacted_thinking\",\"data\":\"EncryptedBlob==\"}}")
+                + event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}")
+                + event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":3}}")
+                + STOP;
+        assertThat(decode(stream, null)).contains(new ChatEvent.RedactedReasoning("EncryptedBlob=="));
+    }
+
+    @Test
     void aStreamCutBeforeTheEndIsBroken() {
         String stream = START + event("content_block_start",
                 "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
