@@ -82,7 +82,8 @@ public final class AnthropicGateway {
     }
 
     public void register(HttpRules rules) {
-        rules.post("/v1/messages", this::messages);
+        rules.post("/v1/messages", this::messages)
+                .post("/v1/messages/count_tokens", this::countTokens);
     }
 
     public int inFlight() {
@@ -103,20 +104,16 @@ public final class AnthropicGateway {
         try {
             byte[] bytes = Exchange.body(req, maxBodyBytes);
             ObjectNode body = Json.parseObject(bytes);
-            JsonNode model = body.path("model");
-            if (!model.isTextual() || model.asText().isBlank()) {
-                throw ApiException.invalid("model", "model: a model id is required, such as "
-                        + "\"anthropic/claude-sonnet-4-5\" or \"openai/gpt-4o-mini\" (GET /v1/models lists them)");
-            }
+            String model = AnthropicMessagesCodec.model(body);
             JsonNode streamFlag = body.path("stream");
             if (!streamFlag.isMissingNode() && !streamFlag.isNull() && !streamFlag.isBoolean()) {
                 throw ApiException.invalid("stream", "stream: must be true or false");
             }
             boolean stream = streamFlag.asBoolean(false);
-            trace.requested(model.asText(), stream);
+            trace.requested(model, stream);
             List<Route> plan;
             try {
-                plan = router.plan(ModelRef.parse(model.asText(), router::isProviderName));
+                plan = router.plan(ModelRef.parse(model, router::isProviderName));
             } catch (RoutingException e) {
                 throw new ApiException(e.status(), e.status() == 404 ? "not_found_error" : "api_error", e.code(),
                         e.status() == 404 ? "model" : null, e.getMessage());
@@ -161,19 +158,7 @@ public final class AnthropicGateway {
     /** The caller's own body to an Anthropic provider, with the model id rewritten; the answer relayed as it came. */
     private void passThrough(Route route, ObjectNode body, boolean stream, ServerRequest req, CallTrace trace,
                              ServerResponse res) throws ProviderFailure {
-        ObjectNode upstreamBody = body.deepCopy();
-        upstreamBody.put("model", route.upstreamModel());
-        Map<String, String> headers = new HashMap<>();
-        headers.put("Content-Type", "application/json");
-        headers.put("Accept", stream ? "text/event-stream" : "application/json");
-        headers.put("anthropic-version", req.headers().first(VERSION).orElse(DEFAULT_VERSION));
-        req.headers().first(BETA).ifPresent(beta -> headers.put("anthropic-beta", beta));
-        if (route.secret() != null && route.secret().apiKey() != null) {
-            headers.put("x-api-key", route.secret().apiKey());
-        }
-        UpstreamRequest request = new UpstreamRequest("POST",
-                http.uri(route.provider().effectiveBaseUrl() + "/v1/messages"), headers, Json.bytes(upstreamBody),
-                http.firstByteTimeout());
+        UpstreamRequest request = nativeRequest(route, "/v1/messages", body, stream, req);
         if (!stream) {
             byte[] answer = http.fetch(request, route.secret(), ErrorReader.JSON);
             ChatResponse parsed = AnthropicAdapter.parseMessage(answer);
@@ -188,15 +173,68 @@ public final class AnthropicGateway {
         }
         UpstreamResponse response = http.open(request, route.secret(), ErrorReader.JSON);
         translated.pump(route, new ChatStream(response, AnthropicAdapter::decodeStream), trace, res,
-                new CopyingRelay(res));
+                new CopyingRelay());
+    }
+
+    /** The caller's body for an Anthropic provider: the model id rewritten, the caller's version and betas kept. */
+    private UpstreamRequest nativeRequest(Route route, String path, ObjectNode body, boolean stream, ServerRequest req) {
+        ObjectNode upstreamBody = body.deepCopy();
+        upstreamBody.put("model", route.upstreamModel());
+        Map<String, String> headers = new HashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("Accept", stream ? "text/event-stream" : "application/json");
+        headers.put("anthropic-version", req.headers().first(VERSION).orElse(DEFAULT_VERSION));
+        req.headers().first(BETA).ifPresent(beta -> headers.put("anthropic-beta", beta));
+        if (route.secret() != null && route.secret().apiKey() != null) {
+            headers.put("x-api-key", route.secret().apiKey());
+        }
+        String base = route.provider().effectiveBaseUrl();
+        if (base.endsWith("/v1")) {
+            base = base.substring(0, base.length() - 3);
+        }
+        return new UpstreamRequest("POST", http.uri(base + path), headers, Json.bytes(upstreamBody),
+                http.firstByteTimeout());
+    }
+
+    /**
+     * {@code POST /v1/messages/count_tokens}: free, so not a billed call and not in the ledger. Only Anthropic's
+     * own API counts tokens exactly the way its models will, so only Anthropic providers answer; for any other
+     * model the caller hears that plainly rather than getting an estimate dressed up as a count.
+     */
+    private void countTokens(ServerRequest req, ServerResponse res) {
+        try {
+            Principal principal = auth.require(req);
+            ObjectNode body = Json.parseObject(Exchange.body(req, maxBodyBytes));
+            String model = AnthropicMessagesCodec.model(body);
+            List<Route> plan;
+            try {
+                plan = router.plan(ModelRef.parse(model, router::isProviderName)).stream()
+                        .filter(r -> r.provider().type().wire() == WireFormat.ANTHROPIC).toList();
+            } catch (RoutingException e) {
+                throw new ApiException(e.status(), "not_found_error", e.code(), "model", e.getMessage());
+            }
+            if (plan.isEmpty()) {
+                throw new ApiException(400, "invalid_request_error", "unsupported_capability", "model",
+                        "token counting is only available for models of Anthropic providers; '" + model
+                                + "' is not served by one");
+            }
+            CallTrace trace = new CallTrace(principal, null, null, "/v1/messages/count_tokens", CallType.CHAT);
+            attempts.run(plan, trace, route -> {
+                byte[] answer = http.fetch(nativeRequest(route, "/v1/messages/count_tokens", body, false, req),
+                        route.secret(), ErrorReader.JSON);
+                router.report(route, Outcome.SUCCESS);
+                Exchange.json(res, 200, answer);
+            });
+        } catch (ApiException e) {
+            if (!res.isSent()) {
+                AnthropicErrors.send(res, e);
+            }
+        }
     }
 
     /** Forwards the provider's bytes as they are read; only a failure the provider did not report is written. */
     private static final class CopyingRelay implements TranslatedCalls.StreamRelay {
         private CopyingInputStream copy;
-
-        CopyingRelay(ServerResponse res) {
-        }
 
         @Override
         public InputStream tap(InputStream body) {

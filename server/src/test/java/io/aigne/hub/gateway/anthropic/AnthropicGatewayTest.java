@@ -203,4 +203,23 @@ class AnthropicGatewayTest {
         assertThat(message.id()).startsWith("msg_");
         assertThat(message.model().asString()).startsWith("gpt-4o-mini");
     }
+
+    @Test
+    void countTokensPassesThroughToAnthropicAndIsRefusedPlainlyForOtherModels() {
+        HttpResponse<String> counted = hub.send(hub.request("/v1/messages/count_tokens", null)
+                .header("Content-Type", "application/json").header("x-api-key", hub.ownerKey())
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"model\":\"anthropic/claude-sonnet-4-5\","
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")));
+        assertThat(counted.statusCode()).isEqualTo(200);
+        assertThat(TestHub.json(counted).path("input_tokens").asInt()).isEqualTo(13);
+        assertThat(anthropic.lastRequest().path()).isEqualTo("/v1/messages/count_tokens");
+        assertThat(anthropic.lastRequest().json().path("model").asText()).isEqualTo("claude-sonnet-4-5");
+
+        HttpResponse<String> refused = hub.send(hub.request("/v1/messages/count_tokens", null)
+                .header("Content-Type", "application/json").header("x-api-key", hub.ownerKey())
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"model\":\"openai/gpt-4o-mini\","
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(TestHub.json(refused).at("/error/message").asText()).contains("only available");
+    }
 }
