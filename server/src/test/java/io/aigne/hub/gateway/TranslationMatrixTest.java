@@ -484,4 +484,11 @@ class TranslationMatrixTest {
                 .isInstanceOf(com.anthropic.errors.NotFoundException.class);
         assertThat(hub.lastCall().httpStatus()).isEqualTo(404);
     }
+
+    @org.junit.jupiter.api.Test
+    void theModelListNamesTheModelsOfEveryProviderByItsHubId() {
+        List<String> ids = openAiSdk.models().list().autoPager().stream().map(com.openai.models.models.Model::id).toList();
+        assertThat(ids).contains("openai/gpt-4o-mini", "google/gemini-2.5-flash", "google/gemini-embedding-001",
+                "anthropic/" + FakeAnthropicProvider.MODELS.getFirst());
+    }
 }
