@@ -4,6 +4,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.aigne.hub.testing.FakeAnthropicProvider;
+import io.aigne.hub.testing.FakeBedrockProvider;
 import io.aigne.hub.testing.FakeOpenAiProvider;
 import io.aigne.hub.testing.TestHub;
 import org.junit.jupiter.api.AfterAll;
@@ -115,6 +117,34 @@ class ProvidersApiTest {
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(TestHub.json(bad).path("error").asText()).isEqualTo("Invalid credentials");
         assertThat(TestHub.json(bad).path("detail").asText()).startsWith("401").doesNotContain("sk-401");
+    }
+
+    @Test
+    void nativeCredentialsAreTestedWithTheirOwnProvidersCheck() {
+        try (FakeAnthropicProvider anthropic = FakeAnthropicProvider.start();
+             FakeBedrockProvider bedrock = FakeBedrockProvider.start(Map.of("AKIAPROBEEXAMPLE0001", "probeSecret/+/xyz"))) {
+            String claude = TestHub.json(hub.post("/api/ai-providers", hub.ownerKey(),
+                    "{\"name\":\"claude-probe\",\"type\":\"anthropic\",\"baseUrl\":\"" + anthropic.baseUrl() + "\"}"))
+                    .path("id").asText();
+            assertThat(TestHub.json(hub.post("/api/ai-providers/" + claude + "/credentials/test", hub.ownerKey(),
+                    "{\"value\":\"sk-ant-ok-probe\"}")).path("success").asBoolean()).isTrue();
+            assertThat(anthropic.lastRequest().path()).startsWith("/v1/models");
+            HttpResponse<String> refused = hub.post("/api/ai-providers/" + claude + "/credentials/test", hub.ownerKey(),
+                    "{\"value\":\"sk-ant-401\"}");
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(refused.body()).doesNotContain("sk-ant-401");
+
+            String aws = TestHub.json(hub.post("/api/ai-providers", hub.ownerKey(),
+                    "{\"name\":\"aws-probe\",\"type\":\"bedrock\",\"region\":\"us-east-1\",\"baseUrl\":\""
+                            + bedrock.baseUrl() + "\"}")).path("id").asText();
+            assertThat(TestHub.json(hub.post("/api/ai-providers/" + aws + "/credentials/test", hub.ownerKey(),
+                    "{\"credentialValue\":{\"access_key_id\":\"AKIAPROBEEXAMPLE0001\",\"secret_access_key\":\"probeSecret/+/xyz\"}}"))
+                    .path("success").asBoolean()).isTrue();
+            HttpResponse<String> badSecret = hub.post("/api/ai-providers/" + aws + "/credentials/test", hub.ownerKey(),
+                    "{\"credentialValue\":{\"access_key_id\":\"AKIAPROBEEXAMPLE0001\",\"secret_access_key\":\"wrong/secret\"}}");
+            assertThat(badSecret.statusCode()).isEqualTo(400);
+            assertThat(badSecret.body()).doesNotContain("wrong/secret");
+        }
     }
 
     @Test
