@@ -132,7 +132,7 @@ public final class TranslatedCalls {
             stream.close();
         }
         trace.firstByteAt(state.firstByteNanos);
-        trace.answered(state.model, stream.response().header("x-request-id").orElse(null));
+        trace.answered(state.model, stream.response().header("x-request-id").orElse(state.id));
         trace.usage(state.usage);
         if (state.clientGoneAt != 0) {
             trace.cancelled("client disconnected" + (state.usage == null ? " before usage was reported" : ""));
@@ -166,6 +166,7 @@ public final class TranslatedCalls {
     /** What the stream has said so far, and whether the caller is still listening. */
     private static final class State {
         String model;
+        String id;
         Usage usage;
         boolean finished;
         ChatEvent.Failed failed;
@@ -174,7 +175,10 @@ public final class TranslatedCalls {
 
         void learn(ChatEvent event) {
             switch (event) {
-                case ChatEvent.Started started when started.model() != null -> model = started.model();
+                case ChatEvent.Started started -> {
+                    model = started.model() != null ? started.model() : model;
+                    id = started.id() != null ? started.id() : id;
+                }
                 case ChatEvent.UsageReport report -> usage = report.usage();
                 case ChatEvent.Finished ignored -> finished = true;
                 case ChatEvent.Failed f -> failed = f;

@@ -146,6 +146,8 @@ class TranslationMatrixTest {
         assertThat(call.provider()).isEqualTo(upstream.provider);
         assertThat(call.modelRequested()).isEqualTo(upstream.model());
         assertThat(call.streamed()).isEqualTo(streamed);
+        assertThat(call.upstreamRequestId()).isNotBlank();
+        assertThat(call.modelAnswered()).isNotBlank();
         assertThat(call.usage().inputTokens()).isEqualTo(upstream.usage.inputTokens());
         assertThat(call.usage().outputTokens()).isEqualTo(upstream.usage.outputTokens());
         assertThat(call.usage().cachedTokens()).isEqualTo(upstream.usage.cachedTokens());
