@@ -292,8 +292,8 @@ public final class AigneChatCodec {
             case "text" -> text(part, at);
             case "url" -> url(part, at);
             case "file" -> inlineFile(part, at);
-            case "local" -> throw ApiException.invalid(path(at, "type"), "a 'local' file cannot be read by the hub;"
-                    + " send its contents as {\"type\": \"file\", \"data\": <base64>, \"mimeType\": ...}");
+            case "local" -> throw ApiException.invalid(path(at, "type"), at + " is a 'local' file, which the hub cannot"
+                    + " read; send its contents as {\"type\": \"file\", \"data\": <base64>, \"mimeType\": ...}");
             default -> throw ApiException.invalid(path(at, "type"), path(at, "type")
                     + " must be text, url or file; got '" + type + "'");
         };
