@@ -111,11 +111,11 @@ public final class Hub implements AutoCloseable {
         ModelCatalog catalog = new ModelCatalog(router, adapters,
                 Duration.ofSeconds(config.routing().modelListCacheSeconds()));
         long maxBody = config.server().maxBodyBytes();
-        this.gateway = new OpenAiGateway(auth, router, adapters, openAi, ledger, watchdog, catalog,
-                new OpenAiGateway.Limits(maxBody, config.upstream().maxResponseBytes(),
-                        Duration.ofMillis(config.upstream().drainAfterDisconnectMillis())));
         TranslatedCalls translated = new TranslatedCalls(router, watchdog,
                 Duration.ofMillis(config.upstream().drainAfterDisconnectMillis()));
+        this.gateway = new OpenAiGateway(auth, router, adapters, translated, openAi, ledger, watchdog, catalog,
+                new OpenAiGateway.Limits(maxBody, config.upstream().maxResponseBytes(),
+                        Duration.ofMillis(config.upstream().drainAfterDisconnectMillis())));
         this.anthropicGateway = new AnthropicGateway(auth, router, adapters, http, translated, ledger, maxBody);
         this.aigneGateway = new AigneGateway(auth, router, adapters, translated, ledger, catalog, users, maxBody);
         ProvidersApi providersApi = new ProvidersApi(auth, providerService, providers, router, adapters, maxBody);

@@ -77,12 +77,13 @@ public final class OpenAiGateway {
     private final Limits limits;
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
-    public OpenAiGateway(Authenticator auth, Router router, ProviderAdapters adapters, OpenAiUpstream upstream,
-                         UsageLedger ledger, StreamWatchdog watchdog, ModelCatalog catalog, Limits limits) {
+    public OpenAiGateway(Authenticator auth, Router router, ProviderAdapters adapters, TranslatedCalls translated,
+                         OpenAiUpstream upstream, UsageLedger ledger, StreamWatchdog watchdog, ModelCatalog catalog,
+                         Limits limits) {
         this.auth = auth;
         this.router = router;
         this.attempts = new Attempts(router);
-        this.translated = new TranslatedCalls(router, watchdog, limits.drainAfterDisconnect());
+        this.translated = translated;
         this.adapters = adapters;
         this.upstream = upstream;
         this.ledger = ledger;
