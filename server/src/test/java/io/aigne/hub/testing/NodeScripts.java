@@ -38,7 +38,7 @@ public final class NodeScripts {
     public static final String PROJECT_DIR = "server/src/test/node";
     public static final int MIN_NODE_MAJOR = 20;
     /** Where each package a script imports is found once installed. */
-    private static final List<String> REQUIRED_PACKAGES = List.of("@aigne/aigne-hub", "@aigne/core");
+    private static final List<String> REQUIRED_PACKAGES = List.of("@aigne/aigne-hub", "@aigne/core", "@aigne/cli");
     private static final List<String> INHERITED_ENV = List.of("PATH", "HOME", "TMPDIR");
 
     private static volatile Optional<String> problem;

@@ -218,6 +218,33 @@ class AigneSdkTest {
         assertThat(call.error()).isNotBlank();
     }
 
+    @Test
+    void cliRunAnswersThroughTheHubConfiguredByEnvironment() {
+        Map<String, String> env = env(MODEL, null, true);
+        env.put("HUB_PROMPT", "hi");
+        NodeScripts.Result run = node.run("scripts/cli-run.mjs", env, TIMEOUT);
+        JsonNode result = run.result();
+
+        assertThat(result.path("exitCode").asInt()).as(run.describe("exit code")).isZero();
+        assertThat(result.path("stdout").asText()).contains(HELLO);
+        CallRecord call = hub.lastCall();
+        assertThat(call.endpoint()).isEqualTo("/api/v2/chat");
+        assertThat(call.status()).isEqualTo(CallStatus.SUCCESS);
+        assertThat(call.streamed()).isTrue();
+        assertThat(call.modelRequested()).isEqualTo(MODEL);
+        assertThat(call.appDid()).isEqualTo(APP_DID);
+    }
+
+    @Test
+    void cliRunShowsTheHubsRefusalOfAnUnknownKey() {
+        Map<String, String> env = env(MODEL, null, true);
+        env.put("HUB_PROMPT", "hi");
+        env.put("HUB_KEY", "blocklet-not-a-key-of-this-hub");
+        JsonNode error = node.run("scripts/cli-run.mjs", env, TIMEOUT).error();
+
+        assertThat(error.path("message").asText()).contains("401").contains("User not authenticated");
+    }
+
     private static NodeScripts.Result chat(String model, boolean streamed, Map<String, Object> input) {
         return node.run("scripts/chat.mjs", env(model, input, streamed), TIMEOUT);
     }
