@@ -8,6 +8,7 @@ import io.aigne.hub.config.HubConfig;
 import io.aigne.hub.gateway.ModelCatalog;
 import io.aigne.hub.gateway.StreamWatchdog;
 import io.aigne.hub.gateway.TranslatedCalls;
+import io.aigne.hub.gateway.aigne.AigneGateway;
 import io.aigne.hub.gateway.anthropic.AnthropicGateway;
 import io.aigne.hub.gateway.openai.OpenAiGateway;
 import io.aigne.hub.gateway.upstream.Http1UpstreamClient;
@@ -72,6 +73,7 @@ public final class Hub implements AutoCloseable {
     private final Optional<IssuedKey> initialOwnerKey;
     private final OpenAiGateway gateway;
     private final AnthropicGateway anthropicGateway;
+    private final AigneGateway aigneGateway;
     private volatile boolean closed;
 
     private Hub(HubConfig config) {
@@ -112,9 +114,10 @@ public final class Hub implements AutoCloseable {
         this.gateway = new OpenAiGateway(auth, router, adapters, openAi, ledger, watchdog, catalog,
                 new OpenAiGateway.Limits(maxBody, config.upstream().maxResponseBytes(),
                         Duration.ofMillis(config.upstream().drainAfterDisconnectMillis())));
-        this.anthropicGateway = new AnthropicGateway(auth, router, adapters, http,
-                new TranslatedCalls(router, watchdog, Duration.ofMillis(config.upstream().drainAfterDisconnectMillis())),
-                ledger, maxBody);
+        TranslatedCalls translated = new TranslatedCalls(router, watchdog,
+                Duration.ofMillis(config.upstream().drainAfterDisconnectMillis()));
+        this.anthropicGateway = new AnthropicGateway(auth, router, adapters, http, translated, ledger, maxBody);
+        this.aigneGateway = new AigneGateway(auth, router, adapters, translated, ledger, catalog, users, maxBody);
         ProvidersApi providersApi = new ProvidersApi(auth, providerService, providers, router, adapters, maxBody);
         AccessKeysApi keysApi = new AccessKeysApi(auth, keys, users, maxBody);
         ModelCallsApi callsApi = new ModelCallsApi(auth, new ModelCallStore(database.jdbi()), router);
@@ -128,7 +131,8 @@ public final class Hub implements AutoCloseable {
 
         this.server = new HubServer(config.server().host(), config.server().port(),
                 Duration.ofSeconds(config.server().shutdownGraceSeconds()),
-                List.of(gateway::register, anthropicGateway::register, providersApi::register, keysApi::register, callsApi::register));
+                List.of(gateway::register, anthropicGateway::register, aigneGateway::register,
+                        providersApi::register, keysApi::register, callsApi::register));
         LOG.info("AIGNE Hub listening on http://{}:{} (database: {})", config.server().host(), server.port(),
                 database.dialect().name().toLowerCase(java.util.Locale.ROOT));
     }
@@ -157,7 +161,7 @@ public final class Hub implements AutoCloseable {
 
     /** Model calls in progress on this hub. */
     public int inFlightCalls() {
-        return gateway.inFlight() + anthropicGateway.inFlight();
+        return gateway.inFlight() + anthropicGateway.inFlight() + aigneGateway.inFlight();
     }
 
     public Database database() {

@@ -1,0 +1,311 @@
+package io.aigne.hub.gateway.aigne;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aigne.hub.auth.Principal;
+import io.aigne.hub.auth.UserStore;
+import io.aigne.hub.gateway.Attempts;
+import io.aigne.hub.gateway.CallTrace;
+import io.aigne.hub.gateway.ModelCatalog;
+import io.aigne.hub.gateway.TranslatedCalls;
+import io.aigne.hub.gateway.canonical.ChatRequest;
+import io.aigne.hub.gateway.canonical.EmbeddingRequest;
+import io.aigne.hub.gateway.canonical.EmbeddingResponse;
+import io.aigne.hub.gateway.canonical.ImageRequest;
+import io.aigne.hub.gateway.canonical.ImageResponse;
+import io.aigne.hub.provider.ProviderAdapter;
+import io.aigne.hub.provider.ProviderAdapters;
+import io.aigne.hub.provider.ProviderFailure;
+import io.aigne.hub.routing.ModelRef;
+import io.aigne.hub.routing.Outcome;
+import io.aigne.hub.routing.Route;
+import io.aigne.hub.routing.Router;
+import io.aigne.hub.routing.RoutingException;
+import io.aigne.hub.server.ApiException;
+import io.aigne.hub.server.Authenticator;
+import io.aigne.hub.server.Exchange;
+import io.aigne.hub.server.Json;
+import io.aigne.hub.usage.CallType;
+import io.aigne.hub.usage.Usage;
+import io.aigne.hub.usage.UsageLedger;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The native AIGNE front door, what {@code @aigne/aigne-hub} and the {@code aigne} CLI speak: prefix discovery
+ * ({@code /__blocklet__.js}), the invoke envelope at {@code /api/v2/chat} (JSON or SSE), {@code /api/v2/image} and
+ * {@code /api/v2/embeddings}, and the status, user and model-list endpoints the clients read. Every provider is
+ * reached through its adapter in the canonical model. The hub's routes live at the origin root (mount point "/").
+ */
+public final class AigneGateway {
+    /** The AIGNE Hub blocklet's DID, by which the clients find the hub's mount point. */
+    public static final String HUB_DID = "z8ia3xzq2tMq8CRHfaXj1BTYJyYnEcHbqP8cJ";
+    static final String DEFAULT_CHAT_MODEL = "openai/gpt-5-mini";
+    static final String DEFAULT_IMAGE_MODEL = "openai/dall-e-2";
+    private static final Logger LOG = LoggerFactory.getLogger(AigneGateway.class);
+
+    private final Authenticator auth;
+    private final Router router;
+    private final Attempts attempts;
+    private final TranslatedCalls translated;
+    private final ProviderAdapters adapters;
+    private final UsageLedger ledger;
+    private final long maxBodyBytes;
+    private final AigneInfo info;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    public AigneGateway(Authenticator auth, Router router, ProviderAdapters adapters, TranslatedCalls translated,
+                        UsageLedger ledger, ModelCatalog catalog, UserStore users, long maxBodyBytes) {
+        this.auth = auth;
+        this.router = router;
+        this.attempts = new Attempts(router);
+        this.translated = translated;
+        this.adapters = adapters;
+        this.ledger = ledger;
+        this.maxBodyBytes = maxBodyBytes;
+        this.info = new AigneInfo(auth, router, catalog, users);
+    }
+
+    public void register(HttpRules rules) {
+        rules.get("/__blocklet__.js", BlockletDiscovery::serve)
+                .post("/api/v2/chat", this::chat)
+                .post("/api/v2/embeddings", this::embeddings)
+                .post("/api/v2/image", this::image);
+        info.register(rules);
+    }
+
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** What one endpoint does once the caller is known: read the body (refusals), then call (failures). */
+    private interface Call {
+        /** Reads the request; an ApiException here is a refusal of the input. */
+        Runnable read(ObjectNode body, CallTrace trace);
+    }
+
+    private void chat(ServerRequest req, ServerResponse res) {
+        invoke(req, res, "/api/v2/chat", CallType.CHAT, "[chat] ", (body, trace) -> {
+            Envelope envelope = Envelope.read(body, DEFAULT_CHAT_MODEL);
+            trace.requested(envelope.model(), envelope.streaming());
+            ChatRequest request = AigneChatCodec.toCanonical(envelope.input(), envelope.model(),
+                    envelope.streaming());
+            return () -> attempts.run(plan(request.model()), trace, route -> {
+                ProviderAdapter adapter = adapters.of(route.provider());
+                String modelWithProvider = modelWithProvider(route);
+                if (request.stream()) {
+                    translated.stream(route, adapter, request, trace, res,
+                            new AigneStreamEncoder(request, modelWithProvider));
+                } else {
+                    translated.chat(route, adapter, request, trace, res,
+                            r -> Json.bytes(AigneChatCodec.toJson(r, request, modelWithProvider)));
+                }
+            });
+        });
+    }
+
+    /**
+     * The envelope ({@code input: {input: string|string[], modelOptions: {model}}}) answers
+     * {@code {embeddings, usage, model, modelWithProvider}}; the older {@code {model, input}} body answers
+     * {@code {data: [{embedding, index, object}]}} as it always did.
+     */
+    private void embeddings(ServerRequest req, ServerResponse res) {
+        invoke(req, res, "/api/v2/embeddings", CallType.EMBEDDING, "", (body, trace) -> {
+            boolean envelope = body.get("input") instanceof ObjectNode;
+            ObjectNode source = envelope ? (ObjectNode) body.get("input") : body;
+            String at = envelope ? "input" : "";
+            String model = envelope ? Envelope.model(body, source, null) : Fields.string(body, "model", "");
+            if (model == null || model.isBlank()) {
+                throw ApiException.invalid("model", "Model is required for embedding");
+            }
+            ObjectNode options = envelope ? Fields.object(source, "modelOptions", "input") : null;
+            Integer dimensions = Fields.positiveInt(options != null ? options : body, "dimensions",
+                    options != null ? "input.modelOptions" : "");
+            EmbeddingRequest request = new EmbeddingRequest(model, texts(source, at), dimensions, null);
+            trace.requested(model, false);
+            return () -> attempts.run(plan(model), trace, route -> {
+                EmbeddingResponse response = adapters.of(route.provider()).embed(route, request);
+                answered(route, trace, response.model(), response.usage());
+                ObjectNode out = envelope ? embeddingsOutput(response, request, route)
+                        : legacyEmbeddings(response);
+                res.header(Exchange.CALL_ID, trace.id());
+                Exchange.json(res, 200, out);
+            });
+        });
+    }
+
+    /** Image input per the ImageModel schema; the answer carries URLs when the provider gave them, else base64. */
+    private void image(ServerRequest req, ServerResponse res) {
+        invoke(req, res, "/api/v2/image", CallType.IMAGE, "", (body, trace) -> {
+            Envelope envelope = Envelope.read(body, DEFAULT_IMAGE_MODEL);
+            ImageRequest request = imageRequest(envelope);
+            trace.requested(envelope.model(), false);
+            return () -> attempts.run(plan(request.model()), trace, route -> {
+                ImageResponse response = adapters.of(route.provider()).generateImages(route, request);
+                Usage usage = response.usage().imageCount() == 0
+                        ? response.usage().withImageCount(response.images().size()) : response.usage();
+                answered(route, trace, null, usage);
+                ObjectNode out = Json.object();
+                ArrayNode images = out.putArray("images");
+                for (ImageResponse.GeneratedImage image : response.images()) {
+                    images.add(AigneChatCodec.file(image.url(), image.base64(),
+                            image.mediaType() != null ? image.mediaType() : image.url() == null ? "image/png" : null));
+                }
+                out.set("usage", Json.object().put("inputTokens", usage.inputTokens())
+                        .put("outputTokens", usage.outputTokens()));
+                out.put("model", route.upstreamModel());
+                out.put("modelWithProvider", modelWithProvider(route));
+                res.header(Exchange.CALL_ID, trace.id());
+                Exchange.json(res, 200, out);
+            });
+        });
+    }
+
+    private void invoke(ServerRequest req, ServerResponse res, String endpoint, CallType type, String refusalPrefix,
+                        Call call) {
+        Principal principal = auth.identify(req).orElse(null);
+        if (principal == null) {
+            AigneErrors.unauthenticated(res);
+            return;
+        }
+        inFlight.incrementAndGet();
+        CallTrace trace = new CallTrace(principal, Exchange.appDid(req, principal),
+                Exchange.header(req, Exchange.REQUEST_ID), endpoint, type);
+        try {
+            Runnable run;
+            try {
+                run = call.read(Json.parseObject(Exchange.body(req, maxBodyBytes)), trace);
+            } catch (ApiException e) {
+                trace.failed(e.status(), e.getMessage());
+                AigneErrors.refused(res, e, refusalPrefix);
+                return;
+            }
+            run.run();
+        } catch (ApiException e) {
+            trace.failed(e.status(), e.getMessage());
+            if (!res.isSent()) {
+                AigneErrors.failed(res, e);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("call {} failed inside the hub", trace.id(), e);
+            trace.failed(500, "internal error: " + e.getClass().getSimpleName());
+            if (!res.isSent()) {
+                AigneErrors.failed(res, new ApiException(500, "server_error", "internal_error", null,
+                        "the hub failed while handling this call (call id " + trace.id() + "); the failure is logged"));
+            }
+        } finally {
+            ledger.record(trace.toRecord());
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private List<Route> plan(String model) {
+        try {
+            return router.plan(ModelRef.parse(model, router::isProviderName));
+        } catch (RoutingException e) {
+            throw new ApiException(e.status(), "invalid_request_error", e.code(), "model", e.getMessage());
+        }
+    }
+
+    private void answered(Route route, CallTrace trace, String model, Usage usage) {
+        router.report(route, Outcome.SUCCESS);
+        trace.firstByteAt(System.nanoTime());
+        trace.usage(usage);
+        trace.answered(model, null);
+        trace.succeeded(200);
+    }
+
+    static String modelWithProvider(Route route) {
+        return route.provider().name() + "/" + route.upstreamModel();
+    }
+
+    private static List<String> texts(ObjectNode source, String at) {
+        String path = Fields.path(at, "input");
+        JsonNode input = source.get("input");
+        if (input == null || input.isNull()) {
+            throw ApiException.invalid(path, path + " is required: a string or an array of strings to embed");
+        }
+        if (input.isTextual()) {
+            return List.of(input.asText());
+        }
+        if (!input.isArray() || input.isEmpty()) {
+            throw Fields.wrongType(path, "a string or a non-empty array of strings");
+        }
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < input.size(); i++) {
+            if (!input.get(i).isTextual()) {
+                throw Fields.wrongType(path + "[" + i + "]", "a string");
+            }
+            texts.add(input.get(i).asText());
+        }
+        return texts;
+    }
+
+    private static ObjectNode embeddingsOutput(EmbeddingResponse response, EmbeddingRequest request, Route route) {
+        ObjectNode out = Json.object();
+        ArrayNode embeddings = out.putArray("embeddings");
+        for (float[] vector : response.vectors()) {
+            embeddings.add(vector(vector));
+        }
+        out.set("usage", Json.object().put("inputTokens", response.usage().inputTokens()).put("outputTokens", 0));
+        out.put("model", response.model() != null ? response.model() : route.upstreamModel());
+        out.put("modelWithProvider", modelWithProvider(route));
+        return out;
+    }
+
+    private static ObjectNode legacyEmbeddings(EmbeddingResponse response) {
+        ObjectNode out = Json.object();
+        ArrayNode data = out.putArray("data");
+        for (int i = 0; i < response.vectors().size(); i++) {
+            data.addObject().put("object", "embedding").put("index", i).set("embedding", vector(response.vectors().get(i)));
+        }
+        return out;
+    }
+
+    private static ArrayNode vector(float[] vector) {
+        ArrayNode array = Json.MAPPER.createArrayNode();
+        for (float v : vector) {
+            array.add(v);
+        }
+        return array;
+    }
+
+    /**
+     * {@code prompt}, {@code n}, and {@code size}/{@code quality}/{@code style} from the input or its
+     * modelOptions; {@code modelOptions.responseFormat} ("url" or "b64_json") when the caller insists on one.
+     */
+    private static ImageRequest imageRequest(Envelope envelope) {
+        ObjectNode input = envelope.input();
+        ObjectNode options = envelope.modelOptions();
+        String prompt = Fields.requiredString(input, "prompt", "input");
+        if (Fields.isSet(input, "image")) {
+            throw ApiException.invalid("input.image", "image editing (input.image) is not supported by this hub"
+                    + " yet; send a prompt only");
+        }
+        Integer n = Fields.positiveInt(input, "n", "input");
+        if (n == null) {
+            n = Fields.positiveInt(options, "n", "input.modelOptions");
+        }
+        String responseFormat = Fields.string(options, "responseFormat", "input.modelOptions");
+        if (responseFormat != null && !responseFormat.equals("url") && !responseFormat.equals("b64_json")) {
+            throw ApiException.invalid("input.modelOptions.responseFormat",
+                    "input.modelOptions.responseFormat must be url or b64_json");
+        }
+        return new ImageRequest(envelope.model(), prompt, n == null ? 1 : n, option(input, options, "size"),
+                option(input, options, "quality"), option(input, options, "style"), responseFormat,
+                Fields.string(options, "negativePrompt", "input.modelOptions"), null);
+    }
+
+    private static String option(ObjectNode input, ObjectNode options, String field) {
+        String value = Fields.string(input, field, "input");
+        return value != null ? value : Fields.string(options, field, "input.modelOptions");
+    }
+}
