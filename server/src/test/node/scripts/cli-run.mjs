@@ -13,7 +13,7 @@ import { env, report } from "./lib.mjs";
 const projectDir = fileURLToPath(new URL("../cli-project", import.meta.url));
 const cli = fileURLToPath(new URL("../node_modules/.bin/aigne", import.meta.url));
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
-const PROMPTED_ERROR = /\? Error: (.*)/;
+const PROMPTED_ERROR = /\? Error: ([\s\S]*?)\n\s*❯ Retry/;
 
 await report(async (partial) => {
   // A fresh HOME: nothing stored under ~/.aigne by a developer (or by an earlier run) takes part.
@@ -37,7 +37,8 @@ await report(async (partial) => {
       partial[key] += data.toString().replace(ANSI, "");
       const match = PROMPTED_ERROR.exec(partial[key]);
       if (match && !prompted) {
-        prompted = match[1].trim();
+        // The prompt wraps long messages onto indented lines; one line is what the CLI had.
+        prompted = match[1].replace(/\s*\n\s*/g, " ").trim();
         child.kill("SIGKILL");
       }
     };
