@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs the node scripts of {@value #PROJECT_DIR} (real npm clients such as {@code @aigne/aigne-hub}) against a
@@ -41,6 +42,7 @@ public final class NodeScripts {
     private static final List<String> REQUIRED_PACKAGES = List.of("@aigne/aigne-hub", "@aigne/core", "@aigne/cli");
     private static final List<String> INHERITED_ENV = List.of("PATH", "HOME", "TMPDIR");
 
+    private static final AtomicBoolean SKIP_ANNOUNCED = new AtomicBoolean();
     private static volatile Optional<String> problem;
 
     private final Path projectDir;
@@ -61,6 +63,10 @@ public final class NodeScripts {
             String message = missing.get() + ". Install them with: (cd " + PROJECT_DIR + " && npm ci)";
             if ("1".equals(System.getenv(REQUIRE_NODE_ENV))) {
                 Assertions.fail(message + " [" + REQUIRE_NODE_ENV + "=1, so this is a failure, not a skip]");
+            }
+            if (SKIP_ANNOUNCED.compareAndSet(false, true)) {
+                // Build tools count skipped tests (a class skipped in @BeforeAll not even that) but rarely say why.
+                System.err.println("[NodeScripts] skipping the node client tests: " + message);
             }
             Assumptions.abort(message);
         }
