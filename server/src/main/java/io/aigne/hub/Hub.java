@@ -13,6 +13,10 @@ import io.aigne.hub.gateway.anthropic.AnthropicGateway;
 import io.aigne.hub.gateway.openai.OpenAiGateway;
 import io.aigne.hub.gateway.upstream.Http1UpstreamClient;
 import io.aigne.hub.gateway.upstream.UpstreamClient;
+import io.aigne.hub.media.MediaPublisher;
+import io.aigne.hub.media.MediaRoute;
+import io.aigne.hub.media.MediaStore;
+import io.aigne.hub.media.PublicOrigin;
 import io.aigne.hub.provider.ProviderService;
 import io.aigne.hub.provider.ProviderStore;
 import io.aigne.hub.provider.MediaFetcher;
@@ -39,14 +43,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
+import io.helidon.webserver.http.HttpRouting;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A running hub: the database, the secrets, the router, the ledger and the HTTP server, wired by hand in the
@@ -113,11 +121,14 @@ public final class Hub implements AutoCloseable {
         long maxBody = config.server().maxBodyBytes();
         TranslatedCalls translated = new TranslatedCalls(router, watchdog,
                 Duration.ofMillis(config.upstream().drainAfterDisconnectMillis()));
+        MediaStore mediaStore = openMediaStore(config.media(), dataDir);
+        MediaPublisher mediaPublisher = new MediaPublisher(mediaStore, new PublicOrigin(config.server().publicUrl()));
         this.gateway = new OpenAiGateway(auth, router, adapters, translated, openAi, ledger, watchdog, catalog,
                 new OpenAiGateway.Limits(maxBody, config.upstream().maxResponseBytes(),
-                        Duration.ofMillis(config.upstream().drainAfterDisconnectMillis())));
+                        Duration.ofMillis(config.upstream().drainAfterDisconnectMillis())), mediaPublisher);
         this.anthropicGateway = new AnthropicGateway(auth, router, adapters, http, translated, ledger, maxBody);
-        this.aigneGateway = new AigneGateway(auth, router, adapters, translated, ledger, catalog, users, maxBody);
+        this.aigneGateway = new AigneGateway(auth, router, adapters, translated, ledger, catalog, users, maxBody,
+                mediaPublisher);
         ProvidersApi providersApi = new ProvidersApi(auth, providerService, providers, router, adapters, maxBody);
         AccessKeysApi keysApi = new AccessKeysApi(auth, keys, users, maxBody);
         ModelCallsApi callsApi = new ModelCallsApi(auth, new ModelCallStore(database.jdbi()), router);
@@ -129,10 +140,18 @@ public final class Hub implements AutoCloseable {
         background.scheduleWithFixedDelay(() -> quietly("recording key use", keys::flushLastUsed),
                 5, 5, TimeUnit.SECONDS);
 
-        this.server = new HubServer(config.server().host(), config.server().port(),
-                Duration.ofSeconds(config.server().shutdownGraceSeconds()),
+        List<Consumer<HttpRouting.Builder>> routes = new ArrayList<>(
                 List.of(gateway::register, anthropicGateway::register, aigneGateway::register,
                         providersApi::register, keysApi::register, callsApi::register));
+        if (mediaStore != null) {
+            routes.add(new MediaRoute(mediaStore, Clock.systemUTC())::register);
+            long sweepMinutes = Math.max(1, config.media().sweepIntervalMinutes());
+            background.scheduleWithFixedDelay(() -> quietly("deleting expired media", mediaStore::sweep),
+                    1, sweepMinutes, TimeUnit.MINUTES);
+        }
+        this.server = new HubServer(config.server().host(), config.server().port(),
+                Duration.ofSeconds(config.server().shutdownGraceSeconds()),
+                routes);
         LOG.info("AIGNE Hub listening on http://{}:{} (database: {})", config.server().host(), server.port(),
                 database.dialect().name().toLowerCase(java.util.Locale.ROOT));
     }
@@ -204,6 +223,17 @@ public final class Hub implements AutoCloseable {
         upstreamClient.close();
         database.close();
         LOG.info("stopped; {} call records written by this run", ledger.written());
+    }
+
+    /** The store for generated files, under the data directory unless configured elsewhere; null when disabled. */
+    private static MediaStore openMediaStore(HubConfig.MediaConfig media, Path dataDir) {
+        if (!media.enabled()) {
+            return null;
+        }
+        Path directory = media.directory() == null || media.directory().isBlank() ? dataDir.resolve("media")
+                : Path.of(media.directory());
+        return new MediaStore(directory, media.maxFileBytes(), Duration.ofHours(media.retentionHours()),
+                Clock.systemUTC());
     }
 
     private static void quietly(String what, Runnable task) {

@@ -15,7 +15,8 @@ public record HubConfig(
         UpstreamConfig upstream,
         RoutingConfig routing,
         LedgerConfig ledger,
-        List<ProviderDeclaration> providers) {
+        List<ProviderDeclaration> providers,
+        MediaConfig media) {
 
     public HubConfig {
         providers = providers == null ? List.of() : List.copyOf(providers);
@@ -95,5 +96,14 @@ public record HubConfig(
         public String toString() {
             return "CredentialDeclaration[name=" + name + ", weight=" + weight + "]";
         }
+    }
+
+    /**
+     * Files the hub generates for callers that asked for a link (AIGNE {@code outputFileType: "url"}, OpenAI
+     * {@code response_format: "url"} for a provider that answers bytes). An empty {@code directory} means
+     * {@code <dataDir>/media}; links are built from {@code server.publicUrl} when set, else from the request.
+     */
+    public record MediaConfig(boolean enabled, String directory, long maxFileBytes, int retentionHours,
+                              int sweepIntervalMinutes) {
     }
 }

@@ -14,6 +14,7 @@ import io.aigne.hub.gateway.canonical.EmbeddingRequest;
 import io.aigne.hub.gateway.canonical.EmbeddingResponse;
 import io.aigne.hub.gateway.canonical.ImageRequest;
 import io.aigne.hub.gateway.canonical.ImageResponse;
+import io.aigne.hub.media.MediaPublisher;
 import io.aigne.hub.provider.ProviderAdapter;
 import io.aigne.hub.provider.ProviderAdapters;
 import io.aigne.hub.provider.ProviderFailure;
@@ -60,10 +61,12 @@ public final class AigneGateway {
     private final UsageLedger ledger;
     private final long maxBodyBytes;
     private final AigneInfo info;
+    private final MediaPublisher media;
     private final AtomicInteger inFlight = new AtomicInteger();
 
     public AigneGateway(Authenticator auth, Router router, ProviderAdapters adapters, TranslatedCalls translated,
-                        UsageLedger ledger, ModelCatalog catalog, UserStore users, long maxBodyBytes) {
+                        UsageLedger ledger, ModelCatalog catalog, UserStore users, long maxBodyBytes,
+                        MediaPublisher media) {
         this.auth = auth;
         this.router = router;
         this.attempts = new Attempts(router);
@@ -72,6 +75,7 @@ public final class AigneGateway {
         this.ledger = ledger;
         this.maxBodyBytes = maxBodyBytes;
         this.info = new AigneInfo(auth, router, catalog, users);
+        this.media = media;
     }
 
     public void register(HttpRules rules) {
@@ -142,22 +146,36 @@ public final class AigneGateway {
         });
     }
 
-    /** Image input per the ImageModel schema; the answer carries URLs when the provider gave them, else base64. */
+    /**
+     * Image input per the ImageModel schema. {@code outputFileType} says how the caller wants the files:
+     * {@code "url"} (what the SDK sends) gets links to files the hub hosts, made from the provider's bytes; the
+     * provider is asked for bytes unless the caller pinned {@code modelOptions.responseFormat}, so expiring provider
+     * links (Ideogram's) are downloaded and hosted too. {@code "file"} and {@code "local"} get base64 inline (the
+     * client writes local files itself). A link stays the provider's when the provider gave nothing else, and bytes
+     * stay inline when the hub does not host media. Without {@code outputFileType}, the answer is what the provider
+     * gave: its links, else base64.
+     */
     private void image(ServerRequest req, ServerResponse res) {
         invoke(req, res, "/api/v2/image", CallType.IMAGE, "", (body, trace) -> {
             Envelope envelope = Envelope.read(body, DEFAULT_IMAGE_MODEL);
-            ImageRequest request = imageRequest(envelope);
+            String outputFileType = outputFileType(envelope.input());
+            ImageRequest asked = imageRequest(envelope);
+            ImageRequest request = outputFileType != null && asked.responseFormat() == null
+                    ? withResponseFormat(asked, "b64_json") : asked;
             trace.requested(envelope.model(), false);
             return () -> attempts.run(plan(request.model()), trace, route -> {
-                ImageResponse response = adapters.of(route.provider()).generateImages(route, request);
-                Usage usage = response.usage().imageCount() == 0
-                        ? response.usage().withImageCount(response.images().size()) : response.usage();
+                ImageResponse generated = adapters.of(route.provider()).generateImages(route, request);
+                Usage usage = generated.usage().imageCount() == 0
+                        ? generated.usage().withImageCount(generated.images().size()) : generated.usage();
+                ImageResponse response = "url".equals(outputFileType) ? media.link(req, generated) : generated;
                 answered(route, trace, null, usage);
                 ObjectNode out = Json.object();
                 ArrayNode images = out.putArray("images");
                 for (ImageResponse.GeneratedImage image : response.images()) {
-                    images.add(AigneChatCodec.file(image.url(), image.base64(),
-                            image.mediaType() != null ? image.mediaType() : image.url() == null ? "image/png" : null));
+                    boolean inline = image.base64() != null && (image.url() == null || outputFileType != null);
+                    images.add(inline ? AigneChatCodec.file(null, image.base64(),
+                                    image.mediaType() != null ? image.mediaType() : "image/png")
+                            : AigneChatCodec.file(image.url(), null, image.mediaType()));
                 }
                 out.set("usage", Json.object().put("inputTokens", usage.inputTokens())
                         .put("outputTokens", usage.outputTokens()));
@@ -167,6 +185,19 @@ public final class AigneGateway {
                 Exchange.json(res, 200, out);
             });
         });
+    }
+
+    private static String outputFileType(ObjectNode input) {
+        String type = Fields.string(input, "outputFileType", "input");
+        if (type != null && !List.of("url", "file", "local").contains(type)) {
+            throw ApiException.invalid("input.outputFileType", "input.outputFileType must be url, file or local");
+        }
+        return type;
+    }
+
+    private static ImageRequest withResponseFormat(ImageRequest r, String format) {
+        return new ImageRequest(r.model(), r.prompt(), r.n(), r.size(), r.quality(), r.style(), format,
+                r.negativePrompt(), r.user());
     }
 
     private void invoke(ServerRequest req, ServerResponse res, String endpoint, CallType type, String refusalPrefix,

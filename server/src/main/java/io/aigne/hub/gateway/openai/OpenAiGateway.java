@@ -13,6 +13,7 @@ import io.aigne.hub.gateway.canonical.EmbeddingRequest;
 import io.aigne.hub.gateway.canonical.EmbeddingResponse;
 import io.aigne.hub.gateway.canonical.ImageRequest;
 import io.aigne.hub.gateway.canonical.ImageResponse;
+import io.aigne.hub.media.MediaPublisher;
 import io.aigne.hub.gateway.upstream.UpstreamException;
 import io.aigne.hub.gateway.upstream.UpstreamRequest;
 import io.aigne.hub.gateway.upstream.UpstreamResponse;
@@ -75,11 +76,12 @@ public final class OpenAiGateway {
     private final StreamWatchdog watchdog;
     private final ModelCatalog catalog;
     private final Limits limits;
+    private final MediaPublisher media;
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     public OpenAiGateway(Authenticator auth, Router router, ProviderAdapters adapters, TranslatedCalls translated,
                          OpenAiUpstream upstream, UsageLedger ledger, StreamWatchdog watchdog, ModelCatalog catalog,
-                         Limits limits) {
+                         Limits limits, MediaPublisher media) {
         this.auth = auth;
         this.router = router;
         this.attempts = new Attempts(router);
@@ -90,6 +92,7 @@ public final class OpenAiGateway {
         this.watchdog = watchdog;
         this.catalog = catalog;
         this.limits = limits;
+        this.media = media;
     }
 
     public void register(HttpRules rules) {
@@ -142,7 +145,7 @@ public final class OpenAiGateway {
                 if (route.provider().type().wire() == WireFormat.OPENAI) {
                     passThrough(route, payload, path, type, trace, res);
                 } else {
-                    translate(route, translation, trace, res);
+                    translate(route, translation, trace, req, res);
                 }
             });
         } catch (ApiException e) {
@@ -185,7 +188,8 @@ public final class OpenAiGateway {
     }
 
     /** Calls a provider of another wire format through its adapter, in the canonical model. */
-    private void translate(Route route, Translation call, CallTrace trace, ServerResponse res) throws ProviderFailure {
+    private void translate(Route route, Translation call, CallTrace trace, ServerRequest req, ServerResponse res)
+            throws ProviderFailure {
         ProviderAdapter adapter = adapters.of(route.provider());
         switch (call.kind) {
             case CHAT -> {
@@ -205,10 +209,15 @@ public final class OpenAiGateway {
                         OpenAiEmbeddingsCodec.encodingFormat(call.body())));
             }
             case IMAGES -> {
-                ImageResponse response = adapter.generateImages(route, call.images());
+                ImageRequest request = call.images();
+                ImageResponse response = adapter.generateImages(route, request);
                 Usage usage = response.usage().imageCount() == 0
                         ? response.usage().withImageCount(response.images().size()) : response.usage();
                 answered(route, trace, null, usage);
+                // A caller of a URL-answering model reads data[].url; a provider that answers bytes gets them hosted.
+                if (OpenAiImagesCodec.wantsUrl(request)) {
+                    response = media.link(req, response);
+                }
                 Exchange.json(res, 200, OpenAiImagesCodec.imagesToJson(response));
             }
         }

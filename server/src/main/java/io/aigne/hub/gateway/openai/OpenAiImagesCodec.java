@@ -56,6 +56,18 @@ public final class OpenAiImagesCodec {
     }
 
     /**
+     * Whether the caller expects {@code data[].url}: it asked for "url", or asked nothing of a DALL·E model, whose
+     * default that is (gpt-image and other models default to base64).
+     */
+    public static boolean wantsUrl(ImageRequest request) {
+        if (request.responseFormat() != null) {
+            return request.responseFormat().equals("url");
+        }
+        String model = request.model();
+        return model != null && model.substring(model.lastIndexOf('/') + 1).startsWith("dall-e");
+    }
+
+    /**
      * The images as OpenAI lists them, with gpt-image's {@code usage} when the provider counted tokens. The
      * canonical usage does not split input tokens into text and image tokens; they are reported as text.
      */
