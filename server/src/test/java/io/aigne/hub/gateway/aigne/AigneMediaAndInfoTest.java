@@ -87,7 +87,7 @@ class AigneMediaAndInfoTest {
     @Test
     void anImageTheProviderReturnsInlineComesBackAsABase64File() {
         HttpResponse<String> response = post("/api/v2/image", "{\"input\":{\"prompt\":\"a cat\",\"n\":2,"
-                + "\"modelOptions\":{\"model\":\"openai/gpt-image-1\",\"size\":\"1024x1024\"},\"outputFileType\":\"url\"},"
+                + "\"modelOptions\":{\"model\":\"openai/gpt-image-1\",\"size\":\"1024x1024\"},\"outputFileType\":\"file\"},"
                 + "\"agent\":\"$IMAGE_MODEL\",\"options\":{\"streaming\":false}}");
 
         assertThat(response.statusCode()).isEqualTo(200);
