@@ -9,6 +9,7 @@ import io.aigne.hub.gateway.ModelCatalog;
 import io.aigne.hub.gateway.StreamWatchdog;
 import io.aigne.hub.gateway.TranslatedCalls;
 import io.aigne.hub.gateway.aigne.AigneGateway;
+import io.aigne.hub.gateway.aigne.AigneLegacyGateway;
 import io.aigne.hub.gateway.anthropic.AnthropicGateway;
 import io.aigne.hub.gateway.openai.OpenAiGateway;
 import io.aigne.hub.gateway.upstream.Http1UpstreamClient;
@@ -82,6 +83,7 @@ public final class Hub implements AutoCloseable {
     private final OpenAiGateway gateway;
     private final AnthropicGateway anthropicGateway;
     private final AigneGateway aigneGateway;
+    private final AigneLegacyGateway legacyGateway;
     private volatile boolean closed;
 
     private Hub(HubConfig config) {
@@ -129,6 +131,8 @@ public final class Hub implements AutoCloseable {
         this.anthropicGateway = new AnthropicGateway(auth, router, adapters, http, translated, ledger, maxBody);
         this.aigneGateway = new AigneGateway(auth, router, adapters, translated, ledger, catalog, users, maxBody,
                 mediaPublisher);
+        this.legacyGateway = new AigneLegacyGateway(auth, router, adapters, translated, ledger, mediaPublisher,
+                maxBody);
         ProvidersApi providersApi = new ProvidersApi(auth, providerService, providers, router, adapters, maxBody);
         AccessKeysApi keysApi = new AccessKeysApi(auth, keys, users, maxBody);
         ModelCallsApi callsApi = new ModelCallsApi(auth, new ModelCallStore(database.jdbi()), router);
@@ -142,7 +146,7 @@ public final class Hub implements AutoCloseable {
 
         List<Consumer<HttpRouting.Builder>> routes = new ArrayList<>(
                 List.of(gateway::register, anthropicGateway::register, aigneGateway::register,
-                        providersApi::register, keysApi::register, callsApi::register));
+                        legacyGateway::register, providersApi::register, keysApi::register, callsApi::register));
         if (mediaStore != null) {
             routes.add(new MediaRoute(mediaStore, Clock.systemUTC())::register);
             long sweepMinutes = Math.max(1, config.media().sweepIntervalMinutes());
@@ -180,7 +184,8 @@ public final class Hub implements AutoCloseable {
 
     /** Model calls in progress on this hub. */
     public int inFlightCalls() {
-        return gateway.inFlight() + anthropicGateway.inFlight() + aigneGateway.inFlight();
+        return gateway.inFlight() + anthropicGateway.inFlight() + aigneGateway.inFlight()
+                + legacyGateway.inFlight();
     }
 
     public Database database() {

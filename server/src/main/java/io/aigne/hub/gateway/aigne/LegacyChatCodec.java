@@ -1,0 +1,290 @@
+package io.aigne.hub.gateway.aigne;
+
+import static io.aigne.hub.gateway.aigne.Fields.array;
+import static io.aigne.hub.gateway.aigne.Fields.bool;
+import static io.aigne.hub.gateway.aigne.Fields.number;
+import static io.aigne.hub.gateway.aigne.Fields.object;
+import static io.aigne.hub.gateway.aigne.Fields.path;
+import static io.aigne.hub.gateway.aigne.Fields.positiveInt;
+import static io.aigne.hub.gateway.aigne.Fields.requiredObject;
+import static io.aigne.hub.gateway.aigne.Fields.requiredString;
+import static io.aigne.hub.gateway.aigne.Fields.string;
+import static io.aigne.hub.gateway.aigne.Fields.wrongType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aigne.hub.gateway.canonical.ChatRequest;
+import io.aigne.hub.gateway.canonical.ChatResponse;
+import io.aigne.hub.gateway.canonical.ContentPart;
+import io.aigne.hub.gateway.canonical.Message;
+import io.aigne.hub.gateway.canonical.ResponseFormat;
+import io.aigne.hub.gateway.canonical.Sampling;
+import io.aigne.hub.gateway.canonical.Tool;
+import io.aigne.hub.gateway.canonical.ToolChoice;
+import io.aigne.hub.provider.MediaFetcher;
+import io.aigne.hub.server.ApiException;
+import io.aigne.hub.server.Json;
+import io.aigne.hub.usage.Usage;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The legacy "ai-kit" chat format of {@code /api/v2/chat/completions} ({@code @blocklet/aigne-hub} and the web
+ * playground): camelCase OpenAI-like fields ({@code messages} or a single {@code prompt}, {@code toolCalls} with
+ * arguments as JSON text, {@code toolCallId}, {@code imageUrl}, {@code topP}, {@code maxTokens},
+ * {@code responseFormat.jsonSchema}), unknown fields ignored as the original strips them. Whole answers are
+ * {@code {role, text, content, toolCalls?}}.
+ */
+final class LegacyChatCodec {
+    static final String DEFAULT_MODEL = "openai/gpt-5-mini";
+
+    private LegacyChatCodec() {
+    }
+
+    /** The model the body names, or the hub's default for this endpoint. */
+    static String model(ObjectNode body) {
+        String model = string(body, "model", "");
+        return model == null || model.isBlank() ? DEFAULT_MODEL : model.strip();
+    }
+
+    static boolean streamRequested(ObjectNode body) {
+        return Boolean.TRUE.equals(bool(body, "stream", ""));
+    }
+
+    static ChatRequest toCanonical(ObjectNode body, boolean stream) {
+        String prompt = string(body, "prompt", "");
+        ArrayNode messages = array(body, "messages", "");
+        if ((prompt == null) == (messages == null)) {
+            throw ApiException.invalid(prompt == null ? "messages" : "prompt", "send exactly one of 'messages' (an"
+                    + " array such as [{\"role\": \"user\", \"content\": \"hi\"}]) and 'prompt' (a string)");
+        }
+        List<ContentPart.Text> system = new ArrayList<>();
+        List<Message> turns = new ArrayList<>();
+        if (prompt != null) {
+            turns.add(Message.user(prompt));
+        } else {
+            if (messages.isEmpty()) {
+                throw ApiException.invalid("messages", "'messages' must contain at least one message");
+            }
+            for (int i = 0; i < messages.size(); i++) {
+                message(messages.get(i), "messages[" + i + "]", system, turns);
+            }
+        }
+        if (turns.isEmpty()) {
+            throw ApiException.invalid("messages", "'messages' needs at least one user message with content");
+        }
+        return new ChatRequest(model(body), system, turns, tools(body), toolChoice(body), responseFormat(body),
+                sampling(body), null, stream, null);
+    }
+
+    /** A whole answer: the text twice (as {@code text} and {@code content}), tool calls only when there are some. */
+    static ObjectNode toJson(ChatResponse response) {
+        ObjectNode out = Json.object();
+        out.put("role", "assistant");
+        out.put("text", response.text());
+        out.put("content", response.text());
+        if (!response.toolCalls().isEmpty()) {
+            out.set("toolCalls", toolCalls(response.toolCalls()));
+        }
+        return out;
+    }
+
+    /** Tool calls with their arguments as JSON text, as this format has always carried them. */
+    static ArrayNode toolCalls(List<ContentPart.ToolCall> calls) {
+        ArrayNode array = Json.MAPPER.createArrayNode();
+        for (ContentPart.ToolCall call : calls) {
+            ObjectNode node = array.addObject().put("id", call.id()).put("type", "function");
+            node.putObject("function").put("name", call.name())
+                    .put("arguments", call.arguments() == null || call.arguments().isBlank() ? "{}" : call.arguments());
+        }
+        return array;
+    }
+
+    static ObjectNode usage(Usage usage) {
+        return Json.object().put("promptTokens", usage.inputTokens()).put("completionTokens", usage.outputTokens())
+                .put("totalTokens", usage.inputTokens() + usage.outputTokens());
+    }
+
+    private static void message(JsonNode message, String at, List<ContentPart.Text> system, List<Message> turns) {
+        if (!message.isObject()) {
+            throw wrongType(at, "a message object with 'role' and 'content'");
+        }
+        String role = requiredString(message, "role", at);
+        switch (role) {
+            case "system" -> {
+                String content = string(message, "content", at);
+                if (content != null && !content.isEmpty()) {
+                    system.add(new ContentPart.Text(content));
+                }
+            }
+            case "user" -> user(turns, userContent(message, at));
+            case "assistant" -> assistant(message, at, turns);
+            case "tool" -> {
+                String callId = requiredString(message, "toolCallId", at);
+                String content = requiredString(message, "content", at);
+                user(turns, List.of(new ContentPart.ToolResult(callId, null, List.of(new ContentPart.Text(content)),
+                        false)));
+            }
+            default -> throw ApiException.invalid(path(at, "role"), path(at, "role")
+                    + " must be one of system, user, assistant, tool; got '" + role + "'");
+        }
+    }
+
+    /** Tool results and the next question arrive as separate messages; providers want one user turn. */
+    private static void user(List<Message> turns, List<ContentPart> parts) {
+        if (parts.isEmpty()) {
+            return;
+        }
+        if (!turns.isEmpty() && turns.getLast().role() == Message.Role.USER) {
+            List<ContentPart> merged = new ArrayList<>(turns.getLast().content());
+            merged.addAll(parts);
+            turns.set(turns.size() - 1, new Message(Message.Role.USER, merged));
+        } else {
+            turns.add(new Message(Message.Role.USER, parts));
+        }
+    }
+
+    private static List<ContentPart> userContent(JsonNode message, String at) {
+        String contentPath = path(at, "content");
+        JsonNode content = message.get("content");
+        if (content == null || content.isNull()) {
+            return List.of();
+        }
+        if (content.isTextual()) {
+            return content.asText().isEmpty() ? List.of() : List.of(new ContentPart.Text(content.asText()));
+        }
+        if (!content.isArray()) {
+            throw wrongType(contentPath, "a string or an array of text and image_url parts");
+        }
+        List<ContentPart> parts = new ArrayList<>();
+        for (int i = 0; i < content.size(); i++) {
+            String partPath = contentPath + "[" + i + "]";
+            JsonNode part = content.get(i);
+            if (!part.isObject()) {
+                throw wrongType(partPath, "a content part object with a 'type'");
+            }
+            String type = requiredString(part, "type", partPath);
+            switch (type) {
+                case "text" -> parts.add(new ContentPart.Text(requiredString(part, "text", partPath)));
+                case "image_url" -> parts.add(image(part, partPath));
+                default -> throw ApiException.invalid(path(partPath, "type"), path(partPath, "type")
+                        + " must be text or image_url; got '" + type + "'");
+            }
+        }
+        return parts;
+    }
+
+    /** {@code {"type": "image_url", "imageUrl": {"url"}}}; the OpenAI spelling {@code image_url} is taken too. */
+    private static ContentPart image(JsonNode part, String at) {
+        String field = part.has("imageUrl") ? "imageUrl" : "image_url";
+        ObjectNode image = requiredObject(part, field, at);
+        String url = requiredString(image, "url", path(at, field));
+        if (url.regionMatches(true, 0, "data:", 0, 5)) {
+            MediaFetcher.Media media = MediaFetcher.decodeDataUrl(url, path(path(at, field), "url"));
+            return ContentPart.Image.inline(media.mediaType(), media.base64());
+        }
+        return ContentPart.Image.link(url);
+    }
+
+    private static void assistant(JsonNode message, String at, List<Message> turns) {
+        List<ContentPart> parts = new ArrayList<>();
+        String content = string(message, "content", at);
+        if (content != null && !content.isEmpty()) {
+            parts.add(new ContentPart.Text(content));
+        }
+        ArrayNode calls = array(message, "toolCalls", at);
+        if (calls != null) {
+            for (int i = 0; i < calls.size(); i++) {
+                String callPath = path(at, "toolCalls") + "[" + i + "]";
+                JsonNode call = calls.get(i);
+                ObjectNode function = requiredObject(call, "function", callPath);
+                JsonNode arguments = function.get("arguments");
+                String argumentsText = arguments == null || arguments.isNull() ? "{}"
+                        : arguments.isTextual() ? arguments.asText() : Json.MAPPER.valueToTree(arguments).toString();
+                parts.add(new ContentPart.ToolCall(requiredString(call, "id", callPath),
+                        requiredString(function, "name", path(callPath, "function")), argumentsText));
+            }
+        }
+        if (!parts.isEmpty()) {
+            turns.add(new Message(Message.Role.ASSISTANT, parts));
+        }
+    }
+
+    private static List<Tool> tools(ObjectNode body) {
+        ArrayNode tools = array(body, "tools", "");
+        List<Tool> list = new ArrayList<>();
+        if (tools == null) {
+            return list;
+        }
+        for (int i = 0; i < tools.size(); i++) {
+            String at = "tools[" + i + "]";
+            ObjectNode function = requiredObject(tools.get(i), "function", at);
+            String functionPath = path(at, "function");
+            list.add(new Tool(requiredString(function, "name", functionPath),
+                    string(function, "description", functionPath),
+                    requiredObject(function, "parameters", functionPath)));
+        }
+        return list;
+    }
+
+    private static ToolChoice toolChoice(ObjectNode body) {
+        JsonNode choice = body.get("toolChoice");
+        if (choice == null || choice.isNull()) {
+            return null;
+        }
+        if (choice.isTextual()) {
+            return switch (choice.asText()) {
+                case "auto" -> ToolChoice.AUTO;
+                case "none" -> new ToolChoice(ToolChoice.Mode.NONE, null, null);
+                case "required" -> new ToolChoice(ToolChoice.Mode.ANY, null, null);
+                default -> throw ApiException.invalid("toolChoice", "'toolChoice' must be auto, none, required or"
+                        + " {\"type\": \"function\", \"function\": {\"name\": ...}}");
+            };
+        }
+        ObjectNode function = requiredObject(choice, "function", "toolChoice");
+        return new ToolChoice(ToolChoice.Mode.TOOL, requiredString(function, "name", "toolChoice.function"), null);
+    }
+
+    /** json_schema as given; json_object asks for any JSON object (the original let it fall back to text). */
+    private static ResponseFormat responseFormat(ObjectNode body) {
+        ObjectNode format = object(body, "responseFormat", "");
+        if (format == null) {
+            return null;
+        }
+        String type = string(format, "type", "responseFormat");
+        if (type == null || type.equals("text")) {
+            return null;
+        }
+        return switch (type) {
+            case "json_object" -> ResponseFormat.JSON_OBJECT;
+            case "json_schema" -> {
+                ObjectNode schema = requiredObject(format, "jsonSchema", "responseFormat");
+                String at = "responseFormat.jsonSchema";
+                yield new ResponseFormat(ResponseFormat.Kind.JSON_SCHEMA, requiredString(schema, "name", at),
+                        requiredObject(schema, "schema", at), bool(schema, "strict", at));
+            }
+            default -> throw ApiException.invalid("responseFormat.type", "'responseFormat.type' must be text,"
+                    + " json_object or json_schema; got '" + type + "'");
+        };
+    }
+
+    private static Sampling sampling(ObjectNode body) {
+        return new Sampling(positiveInt(body, "maxTokens", ""), range(body, "temperature", 0, 2),
+                range(body, "topP", 0.1, 1), null, List.of(), null, range(body, "presencePenalty", -2, 2),
+                range(body, "frequencyPenalty", -2, 2));
+    }
+
+    private static Double range(ObjectNode body, String field, double min, double max) {
+        Double value = number(body, field, "");
+        if (value != null && (value < min || value > max)) {
+            throw ApiException.invalid(field, "'" + field + "' must be from " + trim(min) + " to " + trim(max));
+        }
+        return value;
+    }
+
+    private static String trim(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+}
