@@ -35,6 +35,11 @@ import io.aigne.hub.usage.UsageLedger;
 import io.aigne.hub.web.api.AccessKeysApi;
 import io.aigne.hub.web.api.ModelCallsApi;
 import io.aigne.hub.web.api.ProvidersApi;
+import io.aigne.hub.web.connect.AccessKeySessionApi;
+import io.aigne.hub.web.connect.ApprovalPage;
+import io.aigne.hub.web.connect.ConnectSessions;
+import io.aigne.hub.web.session.SignInPage;
+import io.aigne.hub.web.session.WebSessions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -121,6 +126,13 @@ public final class Hub implements AutoCloseable {
         ProvidersApi providersApi = new ProvidersApi(auth, providerService, providers, router, adapters, maxBody);
         AccessKeysApi keysApi = new AccessKeysApi(auth, keys, users, maxBody);
         ModelCallsApi callsApi = new ModelCallsApi(auth, new ModelCallStore(database.jdbi()), router);
+        WebSessions webSessions = new WebSessions(Duration.ofSeconds(config.auth().webSessionTtlSeconds()),
+                Clock.systemUTC());
+        ConnectSessions connects = new ConnectSessions(Duration.ofSeconds(config.auth().connectSessionTtlSeconds()),
+                Clock.systemUTC());
+        SignInPage signIn = new SignInPage(users, webSessions);
+        AccessKeySessionApi connectApi = new AccessKeySessionApi(connects);
+        ApprovalPage approval = new ApprovalPage(connects, webSessions, users, keys);
 
         background.scheduleWithFixedDelay(() -> quietly("re-testing refused credentials",
                 () -> router.retestDue(adapters)), 1, 1, TimeUnit.SECONDS);
@@ -132,7 +144,8 @@ public final class Hub implements AutoCloseable {
         this.server = new HubServer(config.server().host(), config.server().port(),
                 Duration.ofSeconds(config.server().shutdownGraceSeconds()),
                 List.of(gateway::register, anthropicGateway::register, aigneGateway::register,
-                        providersApi::register, keysApi::register, callsApi::register));
+                        providersApi::register, keysApi::register, callsApi::register,
+                        signIn::register, connectApi::register, approval::register));
         LOG.info("AIGNE Hub listening on http://{}:{} (database: {})", config.server().host(), server.port(),
                 database.dialect().name().toLowerCase(java.util.Locale.ROOT));
     }

@@ -15,10 +15,19 @@ public record HubConfig(
         UpstreamConfig upstream,
         RoutingConfig routing,
         LedgerConfig ledger,
-        List<ProviderDeclaration> providers) {
+        List<ProviderDeclaration> providers,
+        AuthConfig auth) {
 
     public HubConfig {
         providers = providers == null ? List.of() : List.copyOf(providers);
+        auth = auth == null ? AuthConfig.DEFAULTS : auth;
+    }
+
+    /** A configuration with the default {@link AuthConfig}. */
+    public HubConfig(ServerConfig server, String dataDir, DatabaseConfig database, SecurityConfig security,
+                     UpstreamConfig upstream, RoutingConfig routing, LedgerConfig ledger,
+                     List<ProviderDeclaration> providers) {
+        this(server, dataDir, database, security, upstream, routing, ledger, providers, null);
     }
 
     public record ServerConfig(
@@ -95,5 +104,13 @@ public record HubConfig(
         public String toString() {
             return "CredentialDeclaration[name=" + name + ", weight=" + weight + "]";
         }
+    }
+
+    /**
+     * Browser sign-in and {@code aigne hub connect}: how long a sign-in lasts, and how long a connect request
+     * waits for the user's approval.
+     */
+    public record AuthConfig(int webSessionTtlSeconds, int connectSessionTtlSeconds) {
+        public static final AuthConfig DEFAULTS = new AuthConfig(43_200, 1_800);
     }
 }
