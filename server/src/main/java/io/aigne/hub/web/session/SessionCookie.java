@@ -20,7 +20,10 @@ public final class SessionCookie {
             for (String pair : header.split(";")) {
                 int eq = pair.indexOf('=');
                 if (eq > 0 && pair.substring(0, eq).trim().equals(NAME)) {
-                    return pair.substring(eq + 1).trim();
+                    String value = pair.substring(eq + 1).trim();
+                    // RFC 6265 allows the value in double quotes
+                    return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+                            ? value.substring(1, value.length() - 1) : value;
                 }
             }
         }
