@@ -40,6 +40,11 @@ import io.aigne.hub.usage.UsageLedger;
 import io.aigne.hub.web.api.AccessKeysApi;
 import io.aigne.hub.web.api.ModelCallsApi;
 import io.aigne.hub.web.api.ProvidersApi;
+import io.aigne.hub.web.connect.AccessKeySessionApi;
+import io.aigne.hub.web.connect.ApprovalPage;
+import io.aigne.hub.web.connect.ConnectSessions;
+import io.aigne.hub.web.session.SignInPage;
+import io.aigne.hub.web.session.WebSessions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -136,6 +141,13 @@ public final class Hub implements AutoCloseable {
         ProvidersApi providersApi = new ProvidersApi(auth, providerService, providers, router, adapters, maxBody);
         AccessKeysApi keysApi = new AccessKeysApi(auth, keys, users, maxBody);
         ModelCallsApi callsApi = new ModelCallsApi(auth, new ModelCallStore(database.jdbi()), router);
+        WebSessions webSessions = new WebSessions(Duration.ofSeconds(config.auth().webSessionTtlSeconds()),
+                Clock.systemUTC());
+        ConnectSessions connects = new ConnectSessions(Duration.ofSeconds(config.auth().connectSessionTtlSeconds()),
+                Clock.systemUTC());
+        SignInPage signIn = new SignInPage(users, webSessions);
+        AccessKeySessionApi connectApi = new AccessKeySessionApi(connects);
+        ApprovalPage approval = new ApprovalPage(connects, webSessions, users, keys);
 
         background.scheduleWithFixedDelay(() -> quietly("re-testing refused credentials",
                 () -> router.retestDue(adapters)), 1, 1, TimeUnit.SECONDS);
@@ -146,7 +158,8 @@ public final class Hub implements AutoCloseable {
 
         List<Consumer<HttpRouting.Builder>> routes = new ArrayList<>(
                 List.of(gateway::register, anthropicGateway::register, aigneGateway::register,
-                        legacyGateway::register, providersApi::register, keysApi::register, callsApi::register));
+                        legacyGateway::register, providersApi::register, keysApi::register, callsApi::register,
+                        signIn::register, connectApi::register, approval::register));
         if (mediaStore != null) {
             routes.add(new MediaRoute(mediaStore, Clock.systemUTC())::register);
             long sweepMinutes = Math.max(1, config.media().sweepIntervalMinutes());

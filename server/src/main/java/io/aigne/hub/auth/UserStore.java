@@ -64,6 +64,20 @@ public final class UserStore {
                 .execute()) > 0;
     }
 
+    /** Sets (or, with null, removes) the user's web sign-in password hash. */
+    public boolean setPasswordHash(String id, String passwordHash) {
+        return jdbi.withHandle(h -> h.createUpdate(
+                        "UPDATE users SET password_hash = :hash, updated_at = :now WHERE id = :id")
+                .bind("id", id).bind("hash", passwordHash).bind("now", System.currentTimeMillis())
+                .execute()) > 0;
+    }
+
+    /** The user's password hash; empty when the user is unknown or has no password. */
+    public Optional<String> passwordHash(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT password_hash FROM users WHERE id = :id")
+                .bind("id", id).mapTo(String.class).findOne());
+    }
+
     static User map(ResultSet rs) throws SQLException {
         return new User(rs.getString("id"), rs.getString("name"), rs.getString("display_name"),
                 rs.getString("email"), Role.parse(rs.getString("role")), rs.getInt("disabled") != 0,

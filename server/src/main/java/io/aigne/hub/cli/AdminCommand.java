@@ -4,6 +4,7 @@ import io.aigne.hub.Hub;
 import io.aigne.hub.auth.AccessKey;
 import io.aigne.hub.auth.AccessKeys;
 import io.aigne.hub.auth.IssuedKey;
+import io.aigne.hub.auth.Passwords;
 import io.aigne.hub.auth.Role;
 import io.aigne.hub.auth.User;
 import io.aigne.hub.auth.UserStore;
@@ -17,9 +18,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,11 +35,13 @@ import java.util.concurrent.Callable;
 /** Administration straight against the database, for bootstrap and recovery; the HTTP API does the rest. */
 @Command(name = "admin", description = "Manage users, access keys and the master key directly in the database.",
         subcommands = {AdminCommand.CreateKey.class, AdminCommand.ListKeys.class, AdminCommand.RevokeKey.class,
-                AdminCommand.CreateUser.class, AdminCommand.ListUsers.class, AdminCommand.RotateMasterKey.class})
+                AdminCommand.CreateUser.class, AdminCommand.ListUsers.class, AdminCommand.SetPassword.class,
+                AdminCommand.RotateMasterKey.class})
 public final class AdminCommand implements Runnable {
     @Override
     public void run() {
-        System.err.println("choose a subcommand: create-key, list-keys, revoke-key, create-user, list-users, rotate-master-key");
+        System.err.println("choose a subcommand: create-key, list-keys, revoke-key, create-user, list-users, set-password, "
+                + "rotate-master-key");
     }
 
     abstract static class WithDatabase implements Callable<Integer> {
@@ -134,6 +143,73 @@ public final class AdminCommand implements Runnable {
                 System.out.printf("%s  %-20s %-7s%s%n", u.id(), u.name(), u.role().wireName(), u.disabled() ? "  DISABLED" : "");
             }
             return 0;
+        }
+    }
+
+    @Command(name = "set-password", description = "Set the password a user signs in to the hub's web pages with "
+            + "(e.g. to approve 'aigne hub connect'). Asks twice on a terminal; otherwise, or with --password-stdin, "
+            + "reads the first line of standard input.")
+    static final class SetPassword extends WithDatabase {
+        @Parameters(paramLabel = "NAME")
+        String name;
+        @Option(names = "--password-stdin", description = "read the password from the first line of standard input")
+        boolean fromStdin;
+        @Option(names = "--clear", description = "remove the password: the user can no longer sign in on the web")
+        boolean clear;
+
+        @Override
+        int run(Database db) {
+            UserStore users = new UserStore(db.jdbi());
+            User u = user(users, name);
+            if (clear) {
+                users.setPasswordHash(u.id(), null);
+                System.out.println("removed the password of " + u.name());
+                return 0;
+            }
+            char[] password = fromStdin || System.console() == null ? firstLineOfStdin() : askTwice();
+            if (password == null) {
+                return 1;
+            }
+            try {
+                String weakness = Passwords.weakness(CharBuffer.wrap(password));
+                if (weakness != null) {
+                    System.err.println("not set: " + weakness);
+                    return 1;
+                }
+                users.setPasswordHash(u.id(), Passwords.hash(CharBuffer.wrap(password)));
+            } finally {
+                Arrays.fill(password, '\0');
+            }
+            System.out.println("set the password of " + u.name() + "; browser sessions already signed in stay "
+                    + "signed in until they expire or the hub restarts");
+            return 0;
+        }
+
+        private static char[] askTwice() {
+            char[] first = System.console().readPassword("New password for the hub's web sign-in: ");
+            char[] second = System.console().readPassword("Repeat it: ");
+            if (first == null || second == null || !Arrays.equals(first, second)) {
+                System.err.println("not set: the two entries differ");
+                return null;
+            }
+            Arrays.fill(second, '\0');
+            return first;
+        }
+
+        private static char[] firstLineOfStdin() {
+            try {
+                String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                        .readLine();
+                if (line == null) {
+                    System.err.println("not set: standard input is empty (pipe the password in, e.g. "
+                            + "printf '%s\\n' \"$PW\" | ./hub admin set-password NAME --password-stdin)");
+                    return null;
+                }
+                return line.toCharArray();
+            } catch (IOException e) {
+                System.err.println("not set: could not read standard input: " + e.getMessage());
+                return null;
+            }
         }
     }
 

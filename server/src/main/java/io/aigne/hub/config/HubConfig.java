@@ -16,10 +16,20 @@ public record HubConfig(
         RoutingConfig routing,
         LedgerConfig ledger,
         List<ProviderDeclaration> providers,
-        MediaConfig media) {
+        MediaConfig media,
+        AuthConfig auth) {
 
     public HubConfig {
         providers = providers == null ? List.of() : List.copyOf(providers);
+        media = media == null ? MediaConfig.DEFAULTS : media;
+        auth = auth == null ? AuthConfig.DEFAULTS : auth;
+    }
+
+    /** A configuration with the default {@link MediaConfig} and {@link AuthConfig}. */
+    public HubConfig(ServerConfig server, String dataDir, DatabaseConfig database, SecurityConfig security,
+                     UpstreamConfig upstream, RoutingConfig routing, LedgerConfig ledger,
+                     List<ProviderDeclaration> providers) {
+        this(server, dataDir, database, security, upstream, routing, ledger, providers, null, null);
     }
 
     public record ServerConfig(
@@ -105,5 +115,14 @@ public record HubConfig(
      */
     public record MediaConfig(boolean enabled, String directory, long maxFileBytes, int retentionHours,
                               int sweepIntervalMinutes) {
+        public static final MediaConfig DEFAULTS = new MediaConfig(true, "", 50L << 20, 168, 30);
+    }
+
+    /**
+     * Browser sign-in and {@code aigne hub connect}: how long a sign-in lasts, and how long a connect request
+     * waits for the user's approval.
+     */
+    public record AuthConfig(int webSessionTtlSeconds, int connectSessionTtlSeconds) {
+        public static final AuthConfig DEFAULTS = new AuthConfig(43_200, 1_800);
     }
 }

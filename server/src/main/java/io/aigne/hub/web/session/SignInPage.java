@@ -1,0 +1,104 @@
+package io.aigne.hub.web.session;
+
+import io.aigne.hub.auth.Passwords;
+import io.aigne.hub.auth.User;
+import io.aigne.hub.auth.UserStore;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code GET/POST /auth/signin} and {@code POST /auth/signout}: user name and password (set with
+ * {@code ./hub admin set-password NAME}) open a browser session. {@code next} brings the user back to the page
+ * that asked for the sign-in, e.g. the approval of an {@code aigne hub connect}.
+ */
+public final class SignInPage {
+    public static final String PATH = "/auth/signin";
+    public static final String SIGN_OUT_PATH = "/auth/signout";
+    private static final Logger LOG = LoggerFactory.getLogger(SignInPage.class);
+
+    private final UserStore users;
+    private final WebSessions sessions;
+
+    public SignInPage(UserStore users, WebSessions sessions) {
+        this.users = users;
+        this.sessions = sessions;
+    }
+
+    public void register(HttpRouting.Builder routing) {
+        routing.get(PATH, this::show)
+                .post(PATH, this::signIn)
+                .post(SIGN_OUT_PATH, this::signOut);
+    }
+
+    /** The URL of the sign-in page that returns to {@code next} afterwards. */
+    public static String pathReturningTo(String next) {
+        return PATH + "?next=" + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private void show(ServerRequest req, ServerResponse res) {
+        String next = Forms.localPath(req.query().first("next").orElse(null), null);
+        Optional<WebSession> current = sessions.find(SessionCookie.read(req));
+        if (current.isPresent() && next != null) {
+            Html.redirect(res, next);
+            return;
+        }
+        if (current.isPresent()) {
+            Html.send(res, 200, "Signed in", "<p>You are signed in as <b>" + Html.escape(current.get().userName())
+                    + "</b>.</p><form method=\"post\" action=\"" + SIGN_OUT_PATH + "\">"
+                    + Html.hidden("csrf", current.get().csrfToken()) + "<button>Sign out</button></form>");
+            return;
+        }
+        form(res, 200, next, "", null);
+    }
+
+    private void signIn(ServerRequest req, ServerResponse res) {
+        Forms.requireSameOrigin(req);
+        Map<String, String> form = Forms.read(req);
+        String name = form.getOrDefault("username", "").trim();
+        String password = form.getOrDefault("password", "");
+        String next = Forms.localPath(form.get("next"), null);
+        Optional<User> user = name.isEmpty() ? Optional.empty() : users.byName(name);
+        String hash = user.flatMap(u -> users.passwordHash(u.id())).orElse(null);
+        // Checked even for unknown users (against a dummy hash), so the time taken does not tell who exists.
+        boolean valid = Passwords.matches(password, hash) && user.isPresent() && !user.get().disabled();
+        if (!valid) {
+            LOG.info("web sign-in refused for user name '{}'", name.length() > 64 ? name.substring(0, 64) : name);
+            form(res, 401, next, name, "Wrong user name or password, or this user may not sign in.");
+            return;
+        }
+        sessions.signOut(SessionCookie.read(req));
+        WebSession session = sessions.signIn(user.get());
+        SessionCookie.set(req, res, session, sessions.ttl().toSeconds());
+        Html.redirect(res, next == null ? PATH : next);
+    }
+
+    private void signOut(ServerRequest req, ServerResponse res) {
+        Forms.requireSameOrigin(req);
+        Map<String, String> form = Forms.read(req);
+        Optional<WebSession> current = sessions.find(SessionCookie.read(req));
+        if (current.isPresent() && WebSessions.csrfMatches(current.get(), form.get("csrf"))) {
+            sessions.signOut(current.get().id());
+        }
+        SessionCookie.clear(req, res);
+        Html.redirect(res, PATH);
+    }
+
+    private static void form(ServerResponse res, int status, String next, String name, String error) {
+        Html.send(res, status, "Sign in", (error == null ? "" : "<p class=\"error\">" + Html.escape(error) + "</p>")
+                + "<form method=\"post\" action=\"" + PATH + "\">"
+                + (next == null ? "" : Html.hidden("next", next))
+                + "<label for=\"username\">User name</label>"
+                + "<input type=\"text\" id=\"username\" name=\"username\" autocomplete=\"username\" required value=\""
+                + Html.escape(name) + "\">"
+                + "<label for=\"password\">Password</label>"
+                + "<input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required>"
+                + "<button type=\"submit\">Sign in</button></form>"
+                + "<p class=\"muted\">An administrator sets passwords with <code>./hub admin set-password NAME</code>.</p>");
+    }
+}
