@@ -65,9 +65,8 @@ final class PemFiles {
                 + "-----\n";
         Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
         try {
-            if (secret) {
-                restrictToOwner(tmp);
-            }
+            // Temp files start owner-only; a certificate is public, and other local users may need to trust it.
+            setPermissions(tmp, secret ? "rw-------" : "rw-r--r--");
             Files.writeString(tmp, pem, StandardCharsets.US_ASCII);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
@@ -75,9 +74,9 @@ final class PemFiles {
         }
     }
 
-    static void restrictToOwner(Path file) throws IOException {
+    private static void setPermissions(Path file, String permissions) throws IOException {
         try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(permissions));
         } catch (UnsupportedOperationException notPosix) {
             // Windows: the file inherits the data directory's ACL
         }

@@ -136,7 +136,6 @@ public final class SelfSignedCertificate {
         Path store = null;
         try {
             Files.createDirectories(dir);
-            PemFiles.restrictToOwner(dir);
             store = Files.createTempFile(dir, "self-signed", ".p12");
             Files.delete(store);
             List<String> command = List.of(keytool.toString(), "-genkeypair", "-noprompt",

@@ -64,6 +64,7 @@ class HubHttpsTest {
                     .isEqualTo(ServerCertificate.fingerprint(trusted));
             assertThat(Files.getPosixFilePermissions(certFile.resolveSibling(SelfSignedCertificate.KEY_FILE)))
                     .isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+            assertThat(Files.getPosixFilePermissions(certFile)).contains(PosixFilePermission.OTHERS_READ);
 
             // Hostname verification is really on: a name the certificate does not list is refused.
             TestCertificates.handshake(trusted, port, "localhost");
