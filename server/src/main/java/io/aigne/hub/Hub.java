@@ -34,6 +34,8 @@ import io.aigne.hub.secret.MasterKeyRing;
 import io.aigne.hub.secret.SecretBox;
 import io.aigne.hub.server.Authenticator;
 import io.aigne.hub.server.HubServer;
+import io.aigne.hub.server.tls.ServerCertificate;
+import io.aigne.hub.server.tls.ServerTls;
 import io.aigne.hub.store.Database;
 import io.aigne.hub.usage.ModelCallStore;
 import io.aigne.hub.usage.UsageLedger;
@@ -56,11 +58,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * A running hub: the database, the secrets, the router, the ledger and the HTTP server, wired by hand in the
@@ -84,6 +88,7 @@ public final class Hub implements AutoCloseable {
     private final UpstreamClient upstreamClient;
     private final ScheduledExecutorService background;
     private final HubServer server;
+    private final Optional<ServerCertificate> tlsCertificate;
     private final Optional<IssuedKey> initialOwnerKey;
     private final OpenAiGateway gateway;
     private final AnthropicGateway anthropicGateway;
@@ -94,6 +99,8 @@ public final class Hub implements AutoCloseable {
     private Hub(HubConfig config) {
         this.config = config;
         Path dataDir = Path.of(config.dataDir());
+        // Before anything is opened: a certificate mistake stops the start with nothing to clean up.
+        this.tlsCertificate = ServerTls.load(config.server(), dataDir);
         this.database = Database.open(config.database(), dataDir);
         MasterKeyRing ring = MasterKeyRing.load(config.security(), dataDir);
         SecretBox box = new SecretBox(ring, CREDENTIAL_PURPOSE);
@@ -166,11 +173,21 @@ public final class Hub implements AutoCloseable {
             background.scheduleWithFixedDelay(() -> quietly("deleting expired media", mediaStore::sweep),
                     1, sweepMinutes, TimeUnit.MINUTES);
         }
-        this.server = new HubServer(config.server().host(), config.server().port(),
+        this.server = new HubServer(config.server().host(),
+                config.server().tls().httpEnabled() ? config.server().port() : HubServer.OFF,
+                tlsCertificate, config.server().tls().port(),
                 Duration.ofSeconds(config.server().shutdownGraceSeconds()),
                 routes);
-        LOG.info("AIGNE Hub listening on http://{}:{} (database: {})", config.server().host(), server.port(),
+        String host = config.server().host();
+        LOG.info("AIGNE Hub listening on {} (database: {})", String.join(" and ", Stream.of(
+                        server.port() == HubServer.OFF ? null : "http://" + host + ":" + server.port(),
+                        server.httpsPort() == HubServer.OFF ? null : "https://" + host + ":" + server.httpsPort())
+                        .filter(Objects::nonNull).toList()),
                 database.dialect().name().toLowerCase(java.util.Locale.ROOT));
+        tlsCertificate.ifPresent(cert -> LOG.info("HTTPS certificate {} (SHA-256 {}), valid until {}{}",
+                cert.file().toAbsolutePath(), cert.sha256Fingerprint(), cert.notAfter(), cert.selfSigned()
+                        ? "; self-signed: trust it with NODE_EXTRA_CA_CERTS=" + cert.file().toAbsolutePath()
+                        : ""));
     }
 
     public static Hub start(HubConfig config) {
@@ -182,8 +199,19 @@ public final class Hub implements AutoCloseable {
         return new Hub(config);
     }
 
+    /** The plain HTTP port, or {@link HubServer#OFF} when {@code server.tls.httpEnabled} is false. */
     public int port() {
         return server.port();
+    }
+
+    /** The HTTPS port, or {@link HubServer#OFF} when {@code server.tls.enabled} is false. */
+    public int httpsPort() {
+        return server.httpsPort();
+    }
+
+    /** The certificate the HTTPS listener presents, when HTTPS is on. */
+    public Optional<ServerCertificate> tlsCertificate() {
+        return tlsCertificate;
     }
 
     public HubConfig config() {

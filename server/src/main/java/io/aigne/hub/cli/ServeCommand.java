@@ -3,6 +3,7 @@ package io.aigne.hub.cli;
 import io.aigne.hub.Hub;
 import io.aigne.hub.auth.OwnerBootstrap;
 import io.aigne.hub.config.HubConfig;
+import io.aigne.hub.server.HubServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -31,9 +32,20 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     private static void printBanner(PrintStream out, Hub hub, HubConfig config) {
-        String base = "http://" + config.server().host() + ":" + hub.port();
+        String host = config.server().host();
+        String http = hub.port() == HubServer.OFF ? null : "http://" + host + ":" + hub.port();
+        String https = hub.httpsPort() == HubServer.OFF ? null : "https://" + host + ":" + hub.httpsPort();
+        String base = http != null ? http : https;
         out.println();
-        out.println("  AIGNE Hub is running at " + base);
+        out.println("  AIGNE Hub is running at " + (http != null && https != null ? http + " and " + https : base));
+        hub.tlsCertificate().ifPresent(cert -> {
+            out.println("  HTTPS certificate:     " + cert.file().toAbsolutePath());
+            out.println("    SHA-256 fingerprint: " + cert.sha256Fingerprint());
+            if (cert.selfSigned()) {
+                out.println("    self-signed; trust it in node clients (aigne CLI, SDK) with");
+                out.println("    NODE_EXTRA_CA_CERTS=" + cert.file().toAbsolutePath());
+            }
+        });
         out.println("  OpenAI-compatible API: " + base + "/v1   (Authorization: Bearer <access key>)");
         out.println("  Anthropic-compatible API: " + base + "/v1/messages   (x-api-key or Authorization: Bearer)");
         out.println("  Data directory:        " + Path.of(config.dataDir()).toAbsolutePath().normalize());

@@ -37,7 +37,52 @@ public record HubConfig(
             int port,
             long maxBodyBytes,
             int shutdownGraceSeconds,
-            String publicUrl) {
+            String publicUrl,
+            TlsConfig tls) {
+        public ServerConfig {
+            tls = tls == null ? TlsConfig.DISABLED : tls;
+        }
+    }
+
+    /**
+     * HTTPS on its own port, from PEM files ({@code certificate} + {@code privateKey}), a PKCS#12/JKS
+     * {@code keystore}, or a certificate the hub generates once under the data directory ({@code selfSigned}).
+     * {@code httpEnabled: false} leaves only the HTTPS listener. Empty strings mean "not set".
+     */
+    public record TlsConfig(
+            boolean enabled,
+            int port,
+            String certificate,
+            String privateKey,
+            String keystore,
+            String keystorePassword,
+            String keystoreType,
+            String keystoreAlias,
+            boolean selfSigned,
+            boolean httpEnabled) {
+        public static final TlsConfig DISABLED = new TlsConfig(false, 8443, "", "", "", "", "", "", false, true);
+
+        public TlsConfig {
+            certificate = blankToEmpty(certificate);
+            privateKey = blankToEmpty(privateKey);
+            keystore = blankToEmpty(keystore);
+            keystorePassword = keystorePassword == null ? "" : keystorePassword;
+            keystoreType = blankToEmpty(keystoreType);
+            keystoreAlias = blankToEmpty(keystoreAlias);
+        }
+
+        private static String blankToEmpty(String value) {
+            return value == null ? "" : value.trim();
+        }
+
+        @Override
+        public String toString() {
+            return "TlsConfig[enabled=" + enabled + ", port=" + port + ", certificate=" + certificate
+                    + ", privateKey=" + privateKey + ", keystore=" + keystore + ", keystorePassword="
+                    + (keystorePassword.isEmpty() ? "" : "***") + ", keystoreType=" + keystoreType
+                    + ", keystoreAlias=" + keystoreAlias + ", selfSigned=" + selfSigned
+                    + ", httpEnabled=" + httpEnabled + "]";
+        }
     }
 
     /** An empty {@code url} means the embedded SQLite database under the data directory. */
