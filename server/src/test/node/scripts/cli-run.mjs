@@ -1,5 +1,6 @@
-// `aigne run` of @aigne/cli against the hub, configured by environment only (AIGNE_HUB_API_URL and
-// AIGNE_HUB_API_KEY, no stored hub), on the one-agent project in ../cli-project, with --input HUB_PROMPT.
+// `aigne run` of @aigne/cli against the hub, on the one-agent project in ../cli-project, with --input HUB_PROMPT.
+// By default configured by environment only (AIGNE_HUB_API_URL and AIGNE_HUB_API_KEY) in a fresh HOME; with
+// CLI_HOME it runs in that HOME instead and, without HUB_URL/HUB_KEY, uses the hub `aigne hub connect` stored.
 //
 // On a model error the CLI asks "Retry / Exit" even without a terminal and then waits for ever; this
 // script stops it as soon as that prompt appears and reports the error message the CLI showed.
@@ -17,14 +18,14 @@ const PROMPTED_ERROR = /\? Error: ([\s\S]*?)\n\s*❯ Retry/;
 
 await report(async (partial) => {
   // A fresh HOME: nothing stored under ~/.aigne by a developer (or by an earlier run) takes part.
-  const home = await mkdtemp(join(tmpdir(), "aigne-cli-home-"));
+  const home = process.env.CLI_HOME || await mkdtemp(join(tmpdir(), "aigne-cli-home-"));
   try {
     const args = ["run", "--path", projectDir, "--model", `aignehub/${env("HUB_MODEL")}`, "--input", env("HUB_PROMPT")];
     const child = spawn(process.execPath, [cli, ...args], {
       env: {
         PATH: process.env.PATH,
         HOME: home,
-        AIGNE_HUB_API_URL: env("HUB_URL"),
+        ...(process.env.HUB_URL ? { AIGNE_HUB_API_URL: process.env.HUB_URL } : {}),
         ...(process.env.HUB_KEY ? { AIGNE_HUB_API_KEY: process.env.HUB_KEY } : {}),
         ...(process.env.BLOCKLET_APP_PID ? { BLOCKLET_APP_PID: process.env.BLOCKLET_APP_PID } : {}),
       },
@@ -51,6 +52,6 @@ await report(async (partial) => {
     if (prompted) throw new Error(prompted);
     return { exitCode, stdout: partial.stdout, stderr: partial.stderr };
   } finally {
-    await rm(home, { recursive: true, force: true });
+    if (!process.env.CLI_HOME) await rm(home, { recursive: true, force: true });
   }
 });

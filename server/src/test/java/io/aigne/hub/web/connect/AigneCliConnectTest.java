@@ -4,7 +4,9 @@ import io.aigne.hub.auth.Passwords;
 import io.aigne.hub.auth.Role;
 import io.aigne.hub.auth.User;
 import io.aigne.hub.testing.NodeScripts;
+import io.aigne.hub.testing.FakeOpenAiProvider;
 import io.aigne.hub.testing.TestHub;
+import io.aigne.hub.usage.CallRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
@@ -32,18 +35,23 @@ class AigneCliConnectTest {
     private static final Pattern STORED_KEY = Pattern.compile("AIGNE_HUB_API_KEY: (\\S+)");
 
     private TestHub hub;
+    private FakeOpenAiProvider openai;
 
     @AfterEach
     void stop() {
         if (hub != null) {
             hub.close();
         }
+        if (openai != null) {
+            openai.close();
+        }
     }
 
     @Test
     void connectStoresOurHubAndAKeyThatWorks(@TempDir Path dir) throws Exception {
         NodeScripts node = NodeScripts.require();
-        hub = TestHub.builder().start();
+        openai = FakeOpenAiProvider.start();
+        hub = TestHub.builder().openAiProvider("openai", "openai", openai.baseUrl(), List.of(), "sk-ok-connect").start();
         User ada = hub.hub().users().create("ada", "Ada", null, Role.MEMBER);
         hub.hub().users().setPasswordHash(ada.id(), Passwords.hash(PASSWORD));
         // `aigne hub connect` stores into ~/.aigne but, unlike `aigne run`, does not create it: without it the CLI
@@ -91,6 +99,24 @@ class AigneCliConnectTest {
         assertThat(TestHub.json(info).path("user").path("did").asText()).isEqualTo(ada.id());
         assertThat(hub.hub().keys().listForUser(ada.id())).singleElement()
                 .satisfies(k -> assertThat(k.name()).isEqualTo("AIGNE CLI (@aigne/cli connect to AIGNE hub)"));
+
+        // `aigne run` in the same HOME, with no hub in its environment: the stored default hub and key serve it.
+        NodeScripts.Result aigneRun = node.run("scripts/cli-run.mjs", Map.of("CLI_HOME", home.toString(),
+                "HUB_MODEL", "openai/gpt-4o-mini", "HUB_PROMPT", "Say hello"), Duration.ofSeconds(90));
+        assertThat(aigneRun.result().path("exitCode").asInt()).as(aigneRun.describe("aigne run exit code")).isZero();
+        assertThat(aigneRun.result().path("stdout").asText()).as(aigneRun.describe("aigne run output"))
+                .contains("Hello from fake gpt-4o-mini");
+        CallRecord call = hub.lastCall();
+        assertThat(call.userId()).isEqualTo(ada.id());
+        assertThat(call.endpoint()).isEqualTo("/api/v2/chat");
+        assertThat(call.provider()).isEqualTo("openai");
+
+        // `aigne hub list` shows our hub as the active one.
+        NodeScripts.Result list = node.run("scripts/cli-hub-list.mjs", Map.of("CLI_HOME", home.toString()),
+                Duration.ofSeconds(60));
+        assertThat(list.result().path("exitCode").asInt()).as(list.describe("aigne hub list exit code")).isZero();
+        assertThat(list.result().path("stdout").asText()).as(list.describe("aigne hub list output"))
+                .contains("127.0.0.1:" + hub.hub().port()).contains("YES");
     }
 
     private static String awaitApprovalUrl(Path urlFile, CompletableFuture<NodeScripts.Result> cli) throws Exception {
