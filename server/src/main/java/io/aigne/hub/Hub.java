@@ -7,6 +7,7 @@ import io.aigne.hub.auth.UserStore;
 import io.aigne.hub.config.HubConfig;
 import io.aigne.hub.gateway.ModelCatalog;
 import io.aigne.hub.gateway.StreamWatchdog;
+import io.aigne.hub.gateway.CallScope;
 import io.aigne.hub.gateway.TranslatedCalls;
 import io.aigne.hub.gateway.aigne.AigneGateway;
 import io.aigne.hub.gateway.aigne.AigneLegacyGateway;
@@ -91,6 +92,7 @@ public final class Hub implements AutoCloseable {
     private final Optional<ServerCertificate> tlsCertificate;
     private final Optional<IssuedKey> initialOwnerKey;
     private final OpenAiGateway gateway;
+    private final CallScope calls;
     private final AnthropicGateway anthropicGateway;
     private final AigneGateway aigneGateway;
     private final AigneLegacyGateway legacyGateway;
@@ -137,13 +139,14 @@ public final class Hub implements AutoCloseable {
                 Duration.ofMillis(config.upstream().drainAfterDisconnectMillis()));
         MediaStore mediaStore = openMediaStore(config.media(), dataDir);
         MediaPublisher mediaPublisher = new MediaPublisher(mediaStore, new PublicOrigin(config.server().publicUrl()));
-        this.gateway = new OpenAiGateway(auth, router, adapters, translated, openAi, ledger, watchdog, catalog,
+        this.calls = new CallScope(ledger);
+        this.gateway = new OpenAiGateway(auth, router, adapters, translated, openAi, calls, watchdog, catalog,
                 new OpenAiGateway.Limits(maxBody, config.upstream().maxResponseBytes(),
                         Duration.ofMillis(config.upstream().drainAfterDisconnectMillis())), mediaPublisher);
-        this.anthropicGateway = new AnthropicGateway(auth, router, adapters, http, translated, ledger, maxBody);
+        this.anthropicGateway = new AnthropicGateway(auth, router, adapters, http, translated, calls, maxBody);
         this.aigneGateway = new AigneGateway(auth, router, adapters, translated, ledger, catalog, users, maxBody,
                 mediaPublisher);
-        this.legacyGateway = new AigneLegacyGateway(auth, router, adapters, translated, ledger, mediaPublisher,
+        this.legacyGateway = new AigneLegacyGateway(auth, router, adapters, translated, calls, mediaPublisher,
                 maxBody);
         ProvidersApi providersApi = new ProvidersApi(auth, providerService, providers, router, adapters, maxBody);
         AccessKeysApi keysApi = new AccessKeysApi(auth, keys, users, maxBody);
@@ -225,8 +228,7 @@ public final class Hub implements AutoCloseable {
 
     /** Model calls in progress on this hub. */
     public int inFlightCalls() {
-        return gateway.inFlight() + anthropicGateway.inFlight() + aigneGateway.inFlight()
-                + legacyGateway.inFlight();
+        return calls.inFlight() + aigneGateway.inFlight();
     }
 
     public Database database() {

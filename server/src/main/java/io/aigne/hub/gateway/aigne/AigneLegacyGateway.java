@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigne.hub.auth.Principal;
 import io.aigne.hub.gateway.Attempts;
+import io.aigne.hub.gateway.CallScope;
 import io.aigne.hub.gateway.CallTrace;
 import io.aigne.hub.gateway.TranslatedCalls;
 import io.aigne.hub.gateway.canonical.ChatRequest;
@@ -23,18 +24,14 @@ import io.aigne.hub.server.Exchange;
 import io.aigne.hub.server.Json;
 import io.aigne.hub.usage.CallType;
 import io.aigne.hub.usage.Usage;
-import io.aigne.hub.usage.UsageLedger;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The legacy "ai-kit" endpoints ({@code @blocklet/aigne-hub}, the original web playground):
@@ -49,7 +46,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * request, {@code {"error": {"message"}}} otherwise).
  */
 public final class AigneLegacyGateway {
-    private static final Logger LOG = LoggerFactory.getLogger(AigneLegacyGateway.class);
     private static final String DEFAULT_IMAGE_MODEL = AigneGateway.DEFAULT_IMAGE_MODEL;
 
     private final Authenticator auth;
@@ -57,19 +53,18 @@ public final class AigneLegacyGateway {
     private final Attempts attempts;
     private final TranslatedCalls translated;
     private final ProviderAdapters adapters;
-    private final UsageLedger ledger;
+    private final CallScope calls;
     private final MediaPublisher media;
     private final long maxBodyBytes;
-    private final AtomicInteger inFlight = new AtomicInteger();
 
     public AigneLegacyGateway(Authenticator auth, Router router, ProviderAdapters adapters,
-                              TranslatedCalls translated, UsageLedger ledger, MediaPublisher media, long maxBodyBytes) {
+                              TranslatedCalls translated, CallScope calls, MediaPublisher media, long maxBodyBytes) {
         this.auth = auth;
         this.router = router;
         this.attempts = new Attempts(router);
         this.translated = translated;
         this.adapters = adapters;
-        this.ledger = ledger;
+        this.calls = calls;
         this.media = media;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -80,10 +75,6 @@ public final class AigneLegacyGateway {
                     .post(base + "/completions", this::chat)
                     .post(base + "/image/generations", this::image);
         }
-    }
-
-    public int inFlight() {
-        return inFlight.get();
     }
 
     private interface Call {
@@ -187,10 +178,9 @@ public final class AigneLegacyGateway {
             }
             return;
         }
-        inFlight.incrementAndGet();
         CallTrace trace = new CallTrace(principal, Exchange.appDid(req, principal),
                 Exchange.header(req, Exchange.REQUEST_ID), endpoint, type);
-        try {
+        calls.run(trace, res, (r, e) -> fail(r, eventStream, e), () -> {
             Runnable run;
             try {
                 run = call.read(Json.parseObject(Exchange.body(req, maxBodyBytes)), trace);
@@ -204,18 +194,7 @@ public final class AigneLegacyGateway {
                 return;
             }
             run.run();
-        } catch (ApiException e) {
-            trace.failed(e.status(), e.getMessage());
-            fail(res, eventStream, e);
-        } catch (RuntimeException e) {
-            LOG.error("call {} failed inside the hub", trace.id(), e);
-            trace.failed(500, "internal error: " + e.getClass().getSimpleName());
-            fail(res, eventStream, new ApiException(500, "server_error", "internal_error", null,
-                    "the hub failed while handling this call (call id " + trace.id() + "); the failure is logged"));
-        } finally {
-            ledger.record(trace.toRecord());
-            inFlight.decrementAndGet();
-        }
+        });
     }
 
     private static void fail(ServerResponse res, boolean eventStream, ApiException e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigne.hub.auth.Principal;
 import io.aigne.hub.gateway.Attempts;
+import io.aigne.hub.gateway.CallScope;
 import io.aigne.hub.gateway.CallTrace;
 import io.aigne.hub.gateway.ChatStreamEncoder;
 import io.aigne.hub.gateway.CopyingInputStream;
@@ -31,21 +32,17 @@ import io.aigne.hub.server.Authenticator;
 import io.aigne.hub.server.Exchange;
 import io.aigne.hub.server.Json;
 import io.aigne.hub.usage.CallType;
-import io.aigne.hub.usage.UsageLedger;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The Anthropic-compatible front door: {@code POST /v1/messages}, streamed or not, to any provider. Anthropic
@@ -54,7 +51,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * shape, which the Anthropic SDKs turn into their typed exceptions.
  */
 public final class AnthropicGateway {
-    private static final Logger LOG = LoggerFactory.getLogger(AnthropicGateway.class);
     private static final HeaderName VERSION = HeaderNames.create("anthropic-version");
     private static final HeaderName BETA = HeaderNames.create("anthropic-beta");
     private static final String DEFAULT_VERSION = "2023-06-01";
@@ -65,29 +61,24 @@ public final class AnthropicGateway {
     private final TranslatedCalls translated;
     private final ProviderAdapters adapters;
     private final ProviderHttp http;
-    private final UsageLedger ledger;
+    private final CallScope calls;
     private final long maxBodyBytes;
-    private final AtomicInteger inFlight = new AtomicInteger();
 
     public AnthropicGateway(Authenticator auth, Router router, ProviderAdapters adapters, ProviderHttp http,
-                            TranslatedCalls translated, UsageLedger ledger, long maxBodyBytes) {
+                            TranslatedCalls translated, CallScope calls, long maxBodyBytes) {
         this.auth = auth;
         this.router = router;
         this.attempts = new Attempts(router);
         this.translated = translated;
         this.adapters = adapters;
         this.http = http;
-        this.ledger = ledger;
+        this.calls = calls;
         this.maxBodyBytes = maxBodyBytes;
     }
 
     public void register(HttpRules rules) {
         rules.post("/v1/messages", this::messages)
                 .post("/v1/messages/count_tokens", this::countTokens);
-    }
-
-    public int inFlight() {
-        return inFlight.get();
     }
 
     private void messages(ServerRequest req, ServerResponse res) {
@@ -98,10 +89,9 @@ public final class AnthropicGateway {
             AnthropicErrors.send(res, e);
             return;
         }
-        inFlight.incrementAndGet();
         CallTrace trace = new CallTrace(principal, Exchange.appDid(req, principal),
                 Exchange.header(req, Exchange.REQUEST_ID), "/v1/messages", CallType.CHAT);
-        try {
+        calls.run(trace, res, AnthropicErrors::send, () -> {
             byte[] bytes = Exchange.body(req, maxBodyBytes);
             ObjectNode body = Json.parseObject(bytes);
             String model = AnthropicMessagesCodec.model(body);
@@ -126,22 +116,7 @@ public final class AnthropicGateway {
                     translate(route, canonical.get(), trace, res);
                 }
             });
-        } catch (ApiException e) {
-            trace.failed(e.status(), e.getMessage());
-            if (!res.isSent()) {
-                AnthropicErrors.send(res, e);
-            }
-        } catch (RuntimeException e) {
-            LOG.error("call {} failed inside the hub", trace.id(), e);
-            trace.failed(500, "internal error: " + e.getClass().getSimpleName());
-            if (!res.isSent()) {
-                AnthropicErrors.send(res, new ApiException(500, "api_error", "internal_error", null,
-                        "the hub failed while handling this call (call id " + trace.id() + "); the failure is logged"));
-            }
-        } finally {
-            ledger.record(trace.toRecord());
-            inFlight.decrementAndGet();
-        }
+        });
     }
 
     private void translate(Route route, ChatRequest request, CallTrace trace, ServerResponse res)

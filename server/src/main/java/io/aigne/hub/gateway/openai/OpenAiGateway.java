@@ -3,6 +3,7 @@ package io.aigne.hub.gateway.openai;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigne.hub.auth.Principal;
 import io.aigne.hub.gateway.Attempts;
+import io.aigne.hub.gateway.CallScope;
 import io.aigne.hub.gateway.CallTrace;
 import io.aigne.hub.gateway.ModelCatalog;
 import io.aigne.hub.gateway.ProgressStream;
@@ -36,14 +37,11 @@ import io.aigne.hub.server.Exchange;
 import io.aigne.hub.server.Json;
 import io.aigne.hub.usage.CallType;
 import io.aigne.hub.usage.Usage;
-import io.aigne.hub.usage.UsageLedger;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,7 +58,6 @@ import java.util.List;
  * A route that fails before the first byte has reached the caller is retried on the next one of the plan.
  */
 public final class OpenAiGateway {
-    private static final Logger LOG = LoggerFactory.getLogger(OpenAiGateway.class);
     private static final int MAX_ERROR_BYTES = 64 * 1024;
 
     public record Limits(long maxBodyBytes, long maxResponseBytes, Duration drainAfterDisconnect) {
@@ -72,15 +69,14 @@ public final class OpenAiGateway {
     private final TranslatedCalls translated;
     private final ProviderAdapters adapters;
     private final OpenAiUpstream upstream;
-    private final UsageLedger ledger;
+    private final CallScope calls;
     private final StreamWatchdog watchdog;
     private final ModelCatalog catalog;
     private final Limits limits;
     private final MediaPublisher media;
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     public OpenAiGateway(Authenticator auth, Router router, ProviderAdapters adapters, TranslatedCalls translated,
-                         OpenAiUpstream upstream, UsageLedger ledger, StreamWatchdog watchdog, ModelCatalog catalog,
+                         OpenAiUpstream upstream, CallScope calls, StreamWatchdog watchdog, ModelCatalog catalog,
                          Limits limits, MediaPublisher media) {
         this.auth = auth;
         this.router = router;
@@ -88,7 +84,7 @@ public final class OpenAiGateway {
         this.translated = translated;
         this.adapters = adapters;
         this.upstream = upstream;
-        this.ledger = ledger;
+        this.calls = calls;
         this.watchdog = watchdog;
         this.catalog = catalog;
         this.limits = limits;
@@ -119,17 +115,11 @@ public final class OpenAiGateway {
         Exchange.json(res, 200, catalog.openAiList());
     }
 
-    /** Model calls running right now (their ledger rows are enqueued when they end). */
-    public int inFlight() {
-        return inFlight.get();
-    }
-
     private void proxy(ServerRequest req, ServerResponse res, OpenAiPayload.Kind kind, String path, CallType type) {
         Principal principal = auth.require(req);
-        inFlight.incrementAndGet();
         CallTrace trace = new CallTrace(principal, Exchange.appDid(req, principal), Exchange.header(req, Exchange.REQUEST_ID),
                 "/v1" + path, type);
-        try {
+        calls.run(trace, res, Exchange::error, () -> {
             byte[] bytes = Exchange.body(req, limits.maxBodyBytes());
             OpenAiPayload payload = OpenAiPayload.parse(bytes, kind);
             trace.requested(payload.model(), payload.stream());
@@ -148,22 +138,7 @@ public final class OpenAiGateway {
                     translate(route, translation, trace, req, res);
                 }
             });
-        } catch (ApiException e) {
-            trace.failed(e.status(), e.getMessage());
-            if (!res.isSent()) {
-                Exchange.error(res, e);
-            }
-        } catch (RuntimeException e) {
-            LOG.error("call {} failed inside the hub", trace.id(), e);
-            trace.failed(500, "internal error: " + e.getClass().getSimpleName());
-            if (!res.isSent()) {
-                Exchange.error(res, new ApiException(500, "server_error", "internal_error", null,
-                        "the hub failed while handling this call (call id " + trace.id() + "); the failure is logged"));
-            }
-        } finally {
-            ledger.record(trace.toRecord());
-            inFlight.decrementAndGet();
-        }
+        });
     }
 
     /** Forwards the caller's bytes to an OpenAI-wire provider, with only the model id rewritten. */
