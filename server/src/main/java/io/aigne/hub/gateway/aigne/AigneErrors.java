@@ -3,6 +3,7 @@ package io.aigne.hub.gateway.aigne;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigne.hub.server.ApiException;
 import io.aigne.hub.server.Exchange;
+import io.aigne.hub.server.InsufficientCredits;
 import io.aigne.hub.server.Json;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -13,6 +14,8 @@ import io.helidon.webserver.http.ServerResponse;
  *       unknown key counts as no key);</li>
  *   <li>a request the hub refuses before calling a model (bad input, no model): the status with
  *       {@code {"error":"<message>"}}, a string, as its CustomError gives;</li>
+ *   <li>credit that cannot cover the call: 402 {@code {"error":{"message","timestamp","type":"NOT_ENOUGH","link"}}}
+ *       with the purchase link;</li>
  *   <li>anything else (routing, the provider's errors): the status with {@code {"error":{"message":"..."}}}, whose
  *       message the SDK raises as its error.</li>
  * </ul>
@@ -36,8 +39,22 @@ final class AigneErrors {
         if (e.retryAfter() != null) {
             res.header(Exchange.RETRY_AFTER, e.retryAfter());
         }
+        Exchange.json(res, e.status(), body(e));
+    }
+
+    /** The {@code {"error":{…}}} body of a failure, also what an event stream carries in its error event. */
+    static ObjectNode body(ApiException e) {
         ObjectNode body = Json.object();
-        body.putObject("error").put("message", e.getMessage());
-        Exchange.json(res, e.status(), body);
+        ObjectNode error = body.putObject("error").put("message", e.getMessage());
+        if (e instanceof InsufficientCredits credits) {
+            error.put("timestamp", java.time.Instant.now().toString());
+            error.put("type", InsufficientCredits.TYPE);
+            if (credits.purchaseLink() == null) {
+                error.putNull("link");
+            } else {
+                error.put("link", credits.purchaseLink());
+            }
+        }
+        return body;
     }
 }
