@@ -86,7 +86,8 @@ import java.util.regex.Pattern;
  *       default 4) → {@code predictions[{bytesBase64Encoded, mimeType}]}. The Java SDK 1.70.0 refuses
  *       {@code generateImages} on the Gemini API (Imagen is deprecated there), so only raw clients use it.
  *   <li>{@code POST …:predictLongRunning} (Veo): {@code instances[0].prompt}, {@code parameters.aspectRatio}
- *       (16:9 or 9:16), {@code durationSeconds} (4–8), {@code sampleCount} (1–4) → an operation
+ *       (16:9 or 9:16), {@code durationSeconds} (4–8), {@code sampleCount} (1–4) → an operation (models other than
+ *       {@code veo-…} answer 404 {@code NOT_FOUND}, "not supported for predictLongRunning")
  *       {@code {name: "models/<model>/operations/<id>"}}. {@code GET /v1beta/models/<model>/operations/<id>}
  *       answers {@code done: false} for the first {@link #videoPollsUntilDone} polls, then {@code done: true}
  *       with {@code response.generateVideoResponse.generatedSamples[].video.uri}, a link to
@@ -925,6 +926,9 @@ public final class FakeGeminiProvider extends FakeProviderServer<FakeGeminiProvi
     }
 
     private void predictLongRunning(Call call) throws IOException {
+        if (!call.model().startsWith("veo-")) {
+            throw modelNotFound(call.route());
+        }
         JsonNode instances = call.body().path("instances");
         if (!instances.isArray() || instances.isEmpty() || !instances.get(0).path("prompt").isTextual()
                 || instances.get(0).path("prompt").asText().isBlank()) {
