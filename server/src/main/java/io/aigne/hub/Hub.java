@@ -29,6 +29,7 @@ import io.aigne.hub.provider.bedrock.BedrockAdapter;
 import io.aigne.hub.provider.gemini.GeminiAdapter;
 import io.aigne.hub.provider.ideogram.IdeogramAdapter;
 import io.aigne.hub.provider.openai.OpenAiAdapter;
+import io.aigne.hub.provider.VideoPolling;
 import io.aigne.hub.provider.openai.OpenAiUpstream;
 import io.aigne.hub.routing.Router;
 import io.aigne.hub.secret.MasterKeyRing;
@@ -128,8 +129,9 @@ public final class Hub implements AutoCloseable {
                 config.upstream().maxResponseBytes());
         MediaFetcher media = new MediaFetcher(upstreamClient, Duration.ofSeconds(30), config.upstream().mediaMaxBytes(),
                 config.upstream().mediaAllowPrivateAddresses());
-        ProviderAdapters adapters = new ProviderAdapters(List.of(new OpenAiAdapter(http, openAi),
-                new AnthropicAdapter(http, media), new GeminiAdapter(http, media), new BedrockAdapter(http, media),
+        VideoPolling videoPolling = VideoPolling.of(Duration.ofSeconds(config.upstream().videoTimeoutSeconds()));
+        ProviderAdapters adapters = new ProviderAdapters(List.of(new OpenAiAdapter(http, openAi, videoPolling),
+                new AnthropicAdapter(http, media), new GeminiAdapter(http, media, videoPolling), new BedrockAdapter(http, media),
                 new IdeogramAdapter(http, media)));
         Authenticator auth = new Authenticator(keys);
         ModelCatalog catalog = new ModelCatalog(router, adapters,

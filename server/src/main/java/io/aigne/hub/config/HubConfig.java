@@ -110,7 +110,8 @@ public record HubConfig(
             long maxResponseBytes,
             int drainAfterDisconnectMillis,
             long mediaMaxBytes,
-            boolean mediaAllowPrivateAddresses) {
+            boolean mediaAllowPrivateAddresses,
+            int videoTimeoutSeconds) {
     }
 
     public record RoutingConfig(

@@ -6,6 +6,8 @@ import io.aigne.hub.gateway.canonical.EmbeddingRequest;
 import io.aigne.hub.gateway.canonical.EmbeddingResponse;
 import io.aigne.hub.gateway.canonical.ImageRequest;
 import io.aigne.hub.gateway.canonical.ImageResponse;
+import io.aigne.hub.gateway.canonical.VideoRequest;
+import io.aigne.hub.gateway.canonical.VideoResponse;
 import io.aigne.hub.routing.Outcome;
 import io.aigne.hub.routing.Route;
 
@@ -33,6 +35,14 @@ public interface ProviderAdapter {
 
     default ImageResponse generateImages(Route route, ImageRequest request) throws ProviderFailure {
         throw unsupported(route, "image generation");
+    }
+
+    /**
+     * Makes videos and waits for them: video APIs answer with a job to poll, so this returns (or fails) only once
+     * the job has ended, within the adapter's video timeout, with the videos downloaded.
+     */
+    default VideoResponse generateVideo(Route route, VideoRequest request) throws ProviderFailure {
+        throw unsupported(route, "video generation");
     }
 
     /** A cheap live check of a credential; never throws. */

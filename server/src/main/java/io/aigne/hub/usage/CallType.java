@@ -1,7 +1,7 @@
 package io.aigne.hub.usage;
 
 public enum CallType {
-    CHAT("chat"), EMBEDDING("embedding"), IMAGE("image");
+    CHAT("chat"), EMBEDDING("embedding"), IMAGE("image"), VIDEO("video");
 
     private final String wireName;
 

@@ -68,7 +68,8 @@ public final class ModelCallStore {
         int http = rs.getInt("http_status");
         Integer httpValue = rs.wasNull() ? null : http;
         Usage usage = new Usage(rs.getLong("input_tokens"), rs.getLong("output_tokens"), rs.getLong("cached_tokens"),
-                rs.getLong("cache_write_tokens"), rs.getLong("reasoning_tokens"), rs.getLong("total_tokens"), rs.getInt("image_count"));
+                rs.getLong("cache_write_tokens"), rs.getLong("reasoning_tokens"), rs.getLong("total_tokens"), rs.getInt("image_count"),
+                rs.getInt("video_seconds"));
         return new CallRecord(rs.getString("id"), rs.getLong("created_at"), rs.getString("user_id"),
                 rs.getString("access_key_id"), rs.getString("app_did"), rs.getString("request_id"),
                 rs.getString("endpoint"), CallType.valueOf(rs.getString("type").toUpperCase(java.util.Locale.ROOT)),

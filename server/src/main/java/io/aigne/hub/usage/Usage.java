@@ -6,13 +6,19 @@ package io.aigne.hub.usage;
  * to it) are parts of that count.
  */
 public record Usage(long inputTokens, long outputTokens, long cachedTokens, long cacheWriteTokens,
-                    long reasoningTokens, long totalTokens, int imageCount) {
-    public static final Usage NONE = new Usage(0, 0, 0, 0, 0, 0, 0);
+                    long reasoningTokens, long totalTokens, int imageCount, int videoSeconds) {
+    public static final Usage NONE = new Usage(0, 0, 0, 0, 0, 0, 0, 0);
+
+    /** Usage of a call that made no video. */
+    public Usage(long inputTokens, long outputTokens, long cachedTokens, long cacheWriteTokens, long reasoningTokens,
+                 long totalTokens, int imageCount) {
+        this(inputTokens, outputTokens, cachedTokens, cacheWriteTokens, reasoningTokens, totalTokens, imageCount, 0);
+    }
 
     /** Usage without prompt-cache writes, as OpenAI-wire providers report it. */
     public Usage(long inputTokens, long outputTokens, long cachedTokens, long reasoningTokens, long totalTokens,
                  int imageCount) {
-        this(inputTokens, outputTokens, cachedTokens, 0, reasoningTokens, totalTokens, imageCount);
+        this(inputTokens, outputTokens, cachedTokens, 0, reasoningTokens, totalTokens, imageCount, 0);
     }
 
     /** Token usage with the total computed. */
@@ -22,6 +28,12 @@ public record Usage(long inputTokens, long outputTokens, long cachedTokens, long
 
     public Usage withImageCount(int images) {
         return new Usage(inputTokens, outputTokens, cachedTokens, cacheWriteTokens, reasoningTokens, totalTokens,
-                images);
+                images, videoSeconds);
+    }
+
+    /** The same usage with the seconds of video made, what video generation is billed by. */
+    public Usage withVideoSeconds(int seconds) {
+        return new Usage(inputTokens, outputTokens, cachedTokens, cacheWriteTokens, reasoningTokens, totalTokens,
+                imageCount, seconds);
     }
 }

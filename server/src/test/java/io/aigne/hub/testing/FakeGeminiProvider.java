@@ -85,6 +85,16 @@ import java.util.regex.Pattern;
  *   <li>{@code POST …:predict} (Imagen): {@code instances[0].prompt}, {@code parameters.sampleCount} (1–4,
  *       default 4) → {@code predictions[{bytesBase64Encoded, mimeType}]}. The Java SDK 1.70.0 refuses
  *       {@code generateImages} on the Gemini API (Imagen is deprecated there), so only raw clients use it.
+ *   <li>{@code POST …:predictLongRunning} (Veo): {@code instances[0].prompt}, {@code parameters.aspectRatio}
+ *       (16:9 or 9:16), {@code durationSeconds} (4–8), {@code sampleCount} (1–4) → an operation (models other than
+ *       {@code veo-…} answer 404 {@code NOT_FOUND}, "not supported for predictLongRunning")
+ *       {@code {name: "models/<model>/operations/<id>"}}. {@code GET /v1beta/models/<model>/operations/<id>}
+ *       answers {@code done: false} for the first {@link #videoPollsUntilDone} polls, then {@code done: true}
+ *       with {@code response.generateVideoResponse.generatedSamples[].video.uri}, a link to
+ *       {@code GET /v1beta/files/<id>:download?alt=media} on this fake, which serves {@link #TINY_MP4} to
+ *       callers with a key (403 without). A prompt containing {@value #VIDEO_FILTER_PROMPT} ends with no samples
+ *       and {@code raiMediaFilteredReasons}; one containing {@value #VIDEO_FAILURE_PROMPT} ends with an
+ *       {@code error} (code 13).
  *   <li>{@code GET /v1beta/models} (paged with {@code pageSize}/{@code pageToken}, default page size 50) and
  *       {@code GET /v1beta/models/{model}}.
  * </ul>
@@ -169,7 +179,21 @@ public final class FakeGeminiProvider extends FakeProviderServer<FakeGeminiProvi
             "model", "contents", "systemInstruction", "tools", "toolConfig", "safetySettings",
             "generationConfig", "cachedContent", "serviceTier");
 
+    /** A minimal MP4: an {@code ftyp} box (brand isom), a {@code free} box and a small {@code mdat}. */
+    public static final byte[] TINY_MP4 = FakeOpenAiProvider.TINY_MP4;
+    public static final String VIDEO_FILTER_PROMPT = "FILTER_ME";
+    public static final String VIDEO_FAILURE_PROMPT = "BREAK_ME";
+    public static final String VIDEO_FILTER_REASON =
+            "Your prompt was blocked by our safety filters. Please rephrase it and try again.";
+    public static final String VIDEO_FAILURE_MESSAGE = "Video generation failed: an internal error occurred.";
+
+    private static final Pattern OPERATION_PATH =
+            Pattern.compile("/(v1|v1beta)/(models/[^/:]+)/operations/([A-Za-z0-9_-]+)");
+    private static final Pattern FILE_DOWNLOAD = Pattern.compile("/(v1|v1beta)/files/([A-Za-z0-9_-]+):download");
+
     private final AtomicLong requestCounter = new AtomicLong();
+    private final Map<String, VideoOperation> operations = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile int videoPollsUntilDone = 2;
 
     private FakeGeminiProvider() {
         // Unbuffered: every SSE event reaches the wire when it is flushed.
@@ -179,6 +203,11 @@ public final class FakeGeminiProvider extends FakeProviderServer<FakeGeminiProvi
     /** Starts a fake on a random free port of 127.0.0.1. */
     public static FakeGeminiProvider start() {
         return new FakeGeminiProvider();
+    }
+
+    /** How many operation polls answer {@code done: false} before a Veo operation ends (default 2). */
+    public void videoPollsUntilDone(int polls) {
+        this.videoPollsUntilDone = polls;
     }
 
     /** The base URL a Gemini client is configured with, {@code http://127.0.0.1:PORT} (no version). */
@@ -234,7 +263,7 @@ public final class FakeGeminiProvider extends FakeProviderServer<FakeGeminiProvi
         routing.any(this::handle);
     }
 
-    private enum Verb { GENERATE, STREAM, EMBED, BATCH_EMBED, PREDICT, LIST, GET }
+    private enum Verb { GENERATE, STREAM, EMBED, BATCH_EMBED, PREDICT, PREDICT_LONG_RUNNING, OPERATION, DOWNLOAD, LIST, GET }
 
     /** The upstream behaviour chosen by the caller's API key. */
     private enum Behaviour {
@@ -267,7 +296,9 @@ public final class FakeGeminiProvider extends FakeProviderServer<FakeGeminiProvi
         /** The fully qualified RPC, as Google names it in ErrorInfo metadata. */
         String methodName() {
             String service = switch (verb) {
-                case PREDICT -> "PredictionService";
+                case PREDICT, PREDICT_LONG_RUNNING -> "PredictionService";
+                case OPERATION -> "OperationService";
+                case DOWNLOAD -> "FileService";
                 case LIST, GET -> "ModelService";
                 default -> "GenerativeService";
             };
@@ -338,6 +369,9 @@ public final class FakeGeminiProvider extends FakeProviderServer<FakeGeminiProvi
                 case EMBED -> embedContent(call);
                 case BATCH_EMBED -> batchEmbedContents(call);
                 case PREDICT -> predict(call);
+                case PREDICT_LONG_RUNNING -> predictLongRunning(call);
+                case OPERATION -> operation(call);
+                case DOWNLOAD -> download(call);
                 case LIST -> listModels(call);
                 case GET -> getModel(call);
             }
@@ -372,11 +406,20 @@ public final class FakeGeminiProvider extends FakeProviderServer<FakeGeminiProvi
                 case "embedContent" -> Verb.EMBED;
                 case "batchEmbedContents" -> Verb.BATCH_EMBED;
                 case "predict" -> Verb.PREDICT;
+                case "predictLongRunning" -> Verb.PREDICT_LONG_RUNNING;
                 default -> null;
             };
             return verb == null ? null : new Route(verb, matcher.group(1), matcher.group(2), capitalize(rpc));
         }
         if ("GET".equals(request.method())) {
+            Matcher operation = OPERATION_PATH.matcher(path);
+            if (operation.matches()) {
+                return new Route(Verb.OPERATION, operation.group(1), operation.group(2), "GetOperation");
+            }
+            Matcher file = FILE_DOWNLOAD.matcher(path);
+            if (file.matches()) {
+                return new Route(Verb.DOWNLOAD, file.group(1), "files/" + file.group(2), "DownloadFile");
+            }
             Matcher collection = MODEL_COLLECTION.matcher(path);
             if (collection.matches()) {
                 return new Route(Verb.LIST, collection.group(1), "models", "ListModels");
@@ -864,6 +907,92 @@ public final class FakeGeminiProvider extends FakeProviderServer<FakeGeminiProvi
             predictions.addObject().put("bytesBase64Encoded", TINY_PNG_BASE64).put("mimeType", "image/png");
         }
         sendJson(call.response(), response);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // POST …:predictLongRunning (Veo), GET …/operations/{id}, GET /v1beta/files/{id}:download
+
+    private static final class VideoOperation {
+        final String name;
+        final String prompt;
+        final int samples;
+        int polls;
+
+        VideoOperation(String name, String prompt, int samples) {
+            this.name = name;
+            this.prompt = prompt;
+            this.samples = samples;
+        }
+    }
+
+    private void predictLongRunning(Call call) throws IOException {
+        if (!call.model().startsWith("veo-")) {
+            throw modelNotFound(call.route());
+        }
+        JsonNode instances = call.body().path("instances");
+        if (!instances.isArray() || instances.isEmpty() || !instances.get(0).path("prompt").isTextual()
+                || instances.get(0).path("prompt").asText().isBlank()) {
+            throw invalidArgument("The prompt is empty.");
+        }
+        JsonNode parameters = call.body().path("parameters");
+        JsonNode ratio = field(parameters, "aspectRatio");
+        if (!ratio.isMissingNode() && !List.of("16:9", "9:16").contains(ratio.asText())) {
+            throw invalidArgument("Aspect ratio " + ratio.asText() + " is not supported. Supported aspect ratios"
+                    + " are 16:9 and 9:16.");
+        }
+        JsonNode duration = field(parameters, "durationSeconds");
+        if (!duration.isMissingNode() && (!duration.isIntegralNumber() || duration.asInt() < 4 || duration.asInt() > 8)) {
+            throw invalidArgument("The number value for `durationSeconds` is out of bound. Please provide a value"
+                    + " between 4 and 8, inclusive.");
+        }
+        JsonNode count = field(parameters, "sampleCount");
+        int samples = count.canConvertToInt() ? count.asInt() : 1;
+        String name = call.route().modelName() + "/operations/op" + call.number();
+        operations.put(name, new VideoOperation(name, instances.get(0).path("prompt").asText(), samples));
+        sendJson(call.response(), JSON.createObjectNode().put("name", name));
+    }
+
+    private void operation(Call call) throws IOException {
+        String name = call.route().modelName() + "/operations/" + call.request().path().substring(
+                call.request().path().lastIndexOf('/') + 1);
+        VideoOperation operation = operations.get(name);
+        if (operation == null) {
+            throw new ApiError(404, "NOT_FOUND", "Operation not found: " + name);
+        }
+        ObjectNode answer = JSON.createObjectNode().put("name", name);
+        synchronized (operation) {
+            operation.polls++;
+            if (operation.polls <= videoPollsUntilDone) {
+                sendJson(call.response(), answer);
+                return;
+            }
+        }
+        answer.put("done", true);
+        if (operation.prompt.contains(VIDEO_FAILURE_PROMPT)) {
+            answer.putObject("error").put("code", 13).put("message", VIDEO_FAILURE_MESSAGE);
+            sendJson(call.response(), answer);
+            return;
+        }
+        ObjectNode result = answer.putObject("response")
+                .put("@type", "type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse")
+                .putObject("generateVideoResponse");
+        if (operation.prompt.contains(VIDEO_FILTER_PROMPT)) {
+            result.put("raiMediaFilteredCount", operation.samples);
+            result.putArray("raiMediaFilteredReasons").add(VIDEO_FILTER_REASON);
+        } else {
+            ArrayNode samples = result.putArray("generatedSamples");
+            for (int i = 0; i < operation.samples; i++) {
+                samples.addObject().putObject("video").put("uri", baseUrl() + "/" + call.route().version()
+                        + "/files/" + operation.name.substring(operation.name.lastIndexOf('/') + 1) + "s" + i
+                        + ":download?alt=media");
+            }
+        }
+        sendJson(call.response(), answer);
+    }
+
+    private void download(Call call) {
+        call.response().header(HeaderNames.CONTENT_TYPE, "video/mp4");
+        call.response().send(TINY_MP4);
     }
 
     // ---------------------------------------------------------------------------------------------

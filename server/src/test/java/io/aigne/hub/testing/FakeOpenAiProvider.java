@@ -80,6 +80,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * Unknown routes answer OpenAI's 404 "Invalid URL". Every answer carries {@code x-request-id:
  * req_fake_<n>}, where {@code n} counts requests and also numbers the {@code chatcmpl-fake-<n>} ids.
  *
+ * <p>Videos (Sora): {@code POST /v1/videos} takes a {@code multipart/form-data} form ({@code model},
+ * {@code prompt}, {@code seconds}, {@code size}) and answers a video job with status {@code queued};
+ * {@code GET /v1/videos/{id}} answers {@code in_progress} for the first {@link #videoPollsUntilDone} polls
+ * and {@code completed} after; {@code GET /v1/videos/{id}/content} then serves {@link #TINY_MP4}
+ * ({@code video/mp4}), and 404 before. A prompt containing {@value #VIDEO_MODERATION_PROMPT} ends
+ * {@code failed} with error {@code moderation_blocked}; one containing {@value #VIDEO_FAILURE_PROMPT} ends
+ * {@code failed} with {@code internal_error}.
+ *
  * <p>Success content is deterministic; the constants below are what tests can assert on.
  */
 public final class FakeOpenAiProvider extends FakeProviderServer<FakeOpenAiProvider.RecordedRequest> {
@@ -108,6 +116,14 @@ public final class FakeOpenAiProvider extends FakeProviderServer<FakeOpenAiProvi
     public static final String TINY_PNG_BASE64 =
             "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
+    /** A minimal MP4: an {@code ftyp} box (brand isom), a {@code free} box and a small {@code mdat}. */
+    public static final byte[] TINY_MP4 = tinyMp4();
+    public static final String VIDEO_MODERATION_PROMPT = "BLOCK_ME";
+    public static final String VIDEO_FAILURE_PROMPT = "BREAK_ME";
+    public static final String VIDEO_MODERATION_MESSAGE =
+            "Your request was blocked by our moderation system.";
+    public static final String VIDEO_FAILURE_MESSAGE = "Video generation failed due to an internal error.";
+
     public static final String SYSTEM_FINGERPRINT = "fp_fake0001";
     public static final String REQUEST_ID_HEADER = "x-request-id";
 
@@ -128,6 +144,8 @@ public final class FakeOpenAiProvider extends FakeProviderServer<FakeOpenAiProvi
     private static final long DIE_AFTER_BYTES_MILLIS = 100;
 
     private final AtomicLong requestCounter = new AtomicLong();
+    private final Map<String, VideoJob> videoJobs = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile int videoPollsUntilDone = 2;
 
     private FakeOpenAiProvider() {
         // Unbuffered response streams: every write reaches Helidon's response logic at once, which
@@ -138,6 +156,11 @@ public final class FakeOpenAiProvider extends FakeProviderServer<FakeOpenAiProvi
     /** Starts a fake on a random free port of 127.0.0.1. */
     public static FakeOpenAiProvider start() {
         return new FakeOpenAiProvider();
+    }
+
+    /** How many status polls answer {@code in_progress} before a video job ends (default 2). */
+    public void videoPollsUntilDone(int polls) {
+        this.videoPollsUntilDone = polls;
     }
 
     /** The base URL an OpenAI client is configured with, {@code http://127.0.0.1:PORT/v1}. */
@@ -178,12 +201,15 @@ public final class FakeOpenAiProvider extends FakeProviderServer<FakeOpenAiProvi
         routing.post("/v1/chat/completions", endpoint(Body.JSON, Streaming.ALLOWED, this::chatCompletion))
                 .post("/v1/embeddings", endpoint(Body.JSON, Streaming.NEVER, this::embeddings))
                 .post("/v1/images/generations", endpoint(Body.JSON, Streaming.NEVER, this::imageGeneration))
+                .post("/v1/videos", endpoint(Body.FORM, Streaming.NEVER, this::createVideo))
+                .get("/v1/videos/{id}", endpoint(Body.NONE, Streaming.NEVER, this::retrieveVideo))
+                .get("/v1/videos/{id}/content", endpoint(Body.NONE, Streaming.NEVER, this::videoContent))
                 .get("/v1/models", endpoint(Body.NONE, Streaming.NEVER, this::listModels))
                 .get("/v1/models/{model}", endpoint(Body.NONE, Streaming.NEVER, this::retrieveModel))
                 .any(endpoint(Body.NONE, Streaming.NEVER, FakeOpenAiProvider::unknownRoute));
     }
 
-    private enum Body { JSON, NONE }
+    private enum Body { JSON, FORM, NONE }
 
     private enum Streaming { ALLOWED, NEVER }
 
@@ -258,14 +284,15 @@ public final class FakeOpenAiProvider extends FakeProviderServer<FakeOpenAiProvi
             long number = requestCounter.incrementAndGet();
             res.header(REQUEST_ID_HEADER, "req_fake_" + number);
 
-            JsonNode body = bodyKind == Body.JSON ? parseOrNull(recorded.body()) : null;
+            JsonNode body = bodyKind == Body.JSON ? parseOrNull(recorded.body())
+                    : bodyKind == Body.FORM ? formFields(recorded) : null;
             boolean streamed = streaming == Streaming.ALLOWED
                     && body != null && body.path("stream").asBoolean(false);
             Behaviour behaviour = Behaviour.forKey(recorded.bearer());
             try {
                 // Like the real API: the key is checked before the body is even looked at.
                 applyKeyBehaviour(behaviour, body, streamed, res);
-                if (bodyKind == Body.JSON) {
+                if (bodyKind != Body.NONE) {
                     validateBody(body);
                 }
                 endpoint.answer(new Call(req, res, number, behaviour, body, streamed));
@@ -734,6 +761,142 @@ public final class FakeOpenAiProvider extends FakeProviderServer<FakeOpenAiProvi
                     .put("image_tokens", 0);
         }
         sendJson(call.response(), response);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // POST /v1/videos, GET /v1/videos/{id}, GET /v1/videos/{id}/content
+
+    private static final class VideoJob {
+        final String id;
+        final String model;
+        final String prompt;
+        final String seconds;
+        final String size;
+        final long createdAt = Instant.now().getEpochSecond();
+        int polls;
+
+        VideoJob(String id, String model, String prompt, String seconds, String size) {
+            this.id = id;
+            this.model = model;
+            this.prompt = prompt;
+            this.seconds = seconds;
+            this.size = size;
+        }
+    }
+
+    /** The text fields of a {@code multipart/form-data} body as a JSON object, or null when it is not one. */
+    private static ObjectNode formFields(RecordedRequest request) {
+        String type = request.headers().getOrDefault("content-type", "");
+        int at = type.indexOf("boundary=");
+        if (!type.startsWith("multipart/form-data") || at < 0) {
+            return null;
+        }
+        String boundary = "--" + type.substring(at + "boundary=".length()).replace("\"", "").trim();
+        ObjectNode fields = JSON.createObjectNode();
+        for (String part : request.body().split(java.util.regex.Pattern.quote(boundary))) {
+            int headerEnd = part.indexOf("\r\n\r\n");
+            java.util.regex.Matcher name = java.util.regex.Pattern.compile("name=\"([^\"]+)\"").matcher(part);
+            if (headerEnd < 0 || !name.find() || name.start() > headerEnd) {
+                continue;
+            }
+            String value = part.substring(headerEnd + 4);
+            fields.put(name.group(1), value.endsWith("\r\n") ? value.substring(0, value.length() - 2) : value);
+        }
+        return fields;
+    }
+
+    private void createVideo(Call call) throws JsonProcessingException {
+        JsonNode form = call.body();
+        String prompt = form.path("prompt").asText("");
+        if (prompt.isBlank()) {
+            throw new ApiError(400, "Missing required parameter: 'prompt'.", "invalid_request_error", "prompt",
+                    "missing_required_parameter");
+        }
+        String seconds = form.path("seconds").asText("4");
+        if (!List.of("4", "8", "12").contains(seconds)) {
+            throw new ApiError(400, "Invalid value: '" + seconds + "'. Supported values are: '4', '8', and '12'.",
+                    "invalid_request_error", "seconds", "invalid_value");
+        }
+        VideoJob job = new VideoJob("video_fake_" + call.number(), call.model(), prompt, seconds,
+                form.path("size").asText("720x1280"));
+        videoJobs.put(job.id, job);
+        sendJson(call.response(), video(job, "queued"));
+    }
+
+    private void retrieveVideo(Call call) throws JsonProcessingException {
+        VideoJob job = videoJob(call);
+        String status;
+        synchronized (job) {
+            job.polls++;
+            status = job.polls <= videoPollsUntilDone ? "in_progress"
+                    : job.prompt.contains(VIDEO_MODERATION_PROMPT) || job.prompt.contains(VIDEO_FAILURE_PROMPT)
+                    ? "failed" : "completed";
+        }
+        sendJson(call.response(), video(job, status));
+    }
+
+    private void videoContent(Call call) {
+        VideoJob job = videoJob(call);
+        if (job.polls <= videoPollsUntilDone || job.prompt.contains(VIDEO_MODERATION_PROMPT)
+                || job.prompt.contains(VIDEO_FAILURE_PROMPT)) {
+            throw new ApiError(404, "Video is not ready yet, use GET /v1/videos/{video_id} to check status.",
+                    "invalid_request_error", null, null);
+        }
+        call.response().header(HeaderNames.CONTENT_TYPE, "video/mp4");
+        call.response().send(TINY_MP4);
+    }
+
+    private VideoJob videoJob(Call call) {
+        String id = call.request().path().pathParameters().get("id");
+        VideoJob job = videoJobs.get(id);
+        if (job == null) {
+            throw new ApiError(404, "Video with id '" + id + "' not found.", "invalid_request_error", null, null);
+        }
+        return job;
+    }
+
+    private static ObjectNode video(VideoJob job, String status) {
+        ObjectNode video = JSON.createObjectNode();
+        video.put("id", job.id);
+        video.put("object", "video");
+        video.put("model", job.model);
+        video.put("status", status);
+        video.put("progress", switch (status) {
+            case "completed", "failed" -> 100;
+            case "in_progress" -> 50;
+            default -> 0;
+        });
+        video.put("created_at", job.createdAt);
+        if ("completed".equals(status) || "failed".equals(status)) {
+            video.put("completed_at", job.createdAt + 60);
+            video.put("expires_at", job.createdAt + 3600);
+        } else {
+            video.putNull("completed_at");
+            video.putNull("expires_at");
+        }
+        video.put("prompt", job.prompt);
+        video.put("seconds", job.seconds);
+        video.put("size", job.size);
+        video.putNull("remixed_from_video_id");
+        if ("failed".equals(status)) {
+            boolean moderated = job.prompt.contains(VIDEO_MODERATION_PROMPT);
+            video.putObject("error")
+                    .put("code", moderated ? "moderation_blocked" : "internal_error")
+                    .put("message", moderated ? VIDEO_MODERATION_MESSAGE : VIDEO_FAILURE_MESSAGE);
+        } else {
+            video.putNull("error");
+        }
+        return video;
+    }
+
+    /** ftyp (brand isom, compatible isom/mp41), then free and an mdat of 200 zero bytes: 240 bytes in all. */
+    private static byte[] tinyMp4() {
+        ByteBuffer mp4 = ByteBuffer.allocate(24 + 8 + 208).order(ByteOrder.BIG_ENDIAN);
+        mp4.putInt(24).put("ftyp".getBytes(UTF_8)).put("isom".getBytes(UTF_8)).putInt(0x200)
+                .put("isom".getBytes(UTF_8)).put("mp41".getBytes(UTF_8));
+        mp4.putInt(8).put("free".getBytes(UTF_8));
+        mp4.putInt(208).put("mdat".getBytes(UTF_8));
+        return mp4.array();
     }
 
     // ---------------------------------------------------------------------------------------------

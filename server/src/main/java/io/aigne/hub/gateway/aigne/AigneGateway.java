@@ -14,6 +14,8 @@ import io.aigne.hub.gateway.canonical.EmbeddingRequest;
 import io.aigne.hub.gateway.canonical.EmbeddingResponse;
 import io.aigne.hub.gateway.canonical.ImageRequest;
 import io.aigne.hub.gateway.canonical.ImageResponse;
+import io.aigne.hub.gateway.canonical.VideoRequest;
+import io.aigne.hub.gateway.canonical.VideoResponse;
 import io.aigne.hub.media.MediaPublisher;
 import io.aigne.hub.provider.ProviderAdapter;
 import io.aigne.hub.provider.ProviderAdapters;
@@ -42,15 +44,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The native AIGNE front door, what {@code @aigne/aigne-hub} and the {@code aigne} CLI speak: prefix discovery
- * ({@code /__blocklet__.js}), the invoke envelope at {@code /api/v2/chat} (JSON or SSE), {@code /api/v2/image} and
- * {@code /api/v2/embeddings}, and the status, user and model-list endpoints the clients read. Every provider is
- * reached through its adapter in the canonical model. The hub's routes live at the origin root (mount point "/").
+ * ({@code /__blocklet__.js}), the invoke envelope at {@code /api/v2/chat} (JSON or SSE), {@code /api/v2/image},
+ * {@code /api/v2/video} and {@code /api/v2/embeddings}, and the status, user and model-list endpoints the clients
+ * read. Every provider is reached through its adapter in the canonical model. The hub's routes live at the origin
+ * root (mount point "/").
  */
 public final class AigneGateway {
     /** The AIGNE Hub blocklet's DID, by which the clients find the hub's mount point. */
     public static final String HUB_DID = "z8ia3xzq2tMq8CRHfaXj1BTYJyYnEcHbqP8cJ";
     static final String DEFAULT_CHAT_MODEL = "openai/gpt-5-mini";
     static final String DEFAULT_IMAGE_MODEL = "openai/dall-e-2";
+    static final String DEFAULT_VIDEO_MODEL = "openai/sora-2";
     private static final Logger LOG = LoggerFactory.getLogger(AigneGateway.class);
 
     private final Authenticator auth;
@@ -82,7 +86,8 @@ public final class AigneGateway {
         rules.get("/__blocklet__.js", BlockletDiscovery::serve)
                 .post("/api/v2/chat", this::chat)
                 .post("/api/v2/embeddings", this::embeddings)
-                .post("/api/v2/image", this::image);
+                .post("/api/v2/image", this::image)
+                .post("/api/v2/video", this::video);
         info.register(rules);
     }
 
@@ -185,6 +190,82 @@ public final class AigneGateway {
                 Exchange.json(res, 200, out);
             });
         });
+    }
+
+    /**
+     * Video input per the VideoModel schema: {@code prompt}, {@code seconds} (a string, as the SDK sends it, or a
+     * number), {@code size} or {@code aspectRatio}, from the input or its modelOptions. The provider's clips are
+     * always fetched by the hub (its links need the hub's key), so {@code outputFileType} "url" gets links to files
+     * the hub hosts, and everything else (or a hub that hosts no media) gets the MP4 inline as base64.
+     */
+    private void video(ServerRequest req, ServerResponse res) {
+        invoke(req, res, "/api/v2/video", CallType.VIDEO, "", (body, trace) -> {
+            Envelope envelope = Envelope.read(body, DEFAULT_VIDEO_MODEL);
+            String outputFileType = outputFileType(envelope.input());
+            VideoRequest request = videoRequest(envelope);
+            trace.requested(envelope.model(), false);
+            return () -> attempts.run(plan(request.model()), trace, route -> {
+                VideoResponse response = adapters.of(route.provider()).generateVideo(route, request);
+                Usage usage = response.usage().videoSeconds() == 0
+                        ? response.usage().withVideoSeconds(response.seconds()) : response.usage();
+                answered(route, trace, null, usage);
+                ObjectNode out = Json.object();
+                ArrayNode videos = out.putArray("videos");
+                for (VideoResponse.GeneratedVideo video : response.videos()) {
+                    String mediaType = video.mediaType() != null ? video.mediaType() : "video/mp4";
+                    MediaPublisher.Link link = "url".equals(outputFileType)
+                            ? media.publish(req, video.base64()).orElse(null) : null;
+                    videos.add(link != null ? AigneChatCodec.file(link.url(), null, link.contentType())
+                            : video.base64() != null ? AigneChatCodec.file(null, video.base64(), mediaType)
+                            : AigneChatCodec.file(video.url(), null, mediaType));
+                }
+                out.put("seconds", usage.videoSeconds());
+                out.set("usage", Json.object().put("inputTokens", usage.inputTokens())
+                        .put("outputTokens", usage.outputTokens()));
+                out.put("model", route.upstreamModel());
+                out.put("modelWithProvider", modelWithProvider(route));
+                res.header(Exchange.CALL_ID, trace.id());
+                Exchange.json(res, 200, out);
+            });
+        });
+    }
+
+    private static VideoRequest videoRequest(Envelope envelope) {
+        ObjectNode input = envelope.input();
+        ObjectNode options = envelope.modelOptions();
+        String prompt = Fields.requiredString(input, "prompt", "input");
+        if (Fields.isSet(input, "image")) {
+            throw ApiException.invalid("input.image", "video from an image (input.image) is not supported by this hub"
+                    + " yet; send a prompt only");
+        }
+        Integer seconds = seconds(input, "input");
+        if (seconds == null) {
+            seconds = seconds(options, "input.modelOptions");
+        }
+        return new VideoRequest(envelope.model(), prompt, seconds, option(input, options, "size"),
+                option(input, options, "aspectRatio"), 1,
+                Fields.string(options, "negativePrompt", "input.modelOptions"), null);
+    }
+
+    /** The SDK sends seconds as a string ("8"); a number is taken too. */
+    private static Integer seconds(ObjectNode parent, String at) {
+        JsonNode value = parent.get("seconds");
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        String path = Fields.path(at, "seconds");
+        if (value.isTextual()) {
+            try {
+                int parsed = Integer.parseInt(value.asText().trim());
+                if (parsed > 0) {
+                    return parsed;
+                }
+            } catch (NumberFormatException e) {
+                // falls through to the refusal below
+            }
+            throw Fields.wrongType(path, "a whole number of seconds, such as \"8\"");
+        }
+        return Fields.positiveInt(parent, "seconds", at);
     }
 
     private static String outputFileType(ObjectNode input) {

@@ -8,6 +8,8 @@ import io.aigne.hub.gateway.canonical.EmbeddingResponse;
 import io.aigne.hub.gateway.canonical.ImageRequest;
 import io.aigne.hub.gateway.canonical.ImageResponse;
 import io.aigne.hub.gateway.canonical.ImageResponse.GeneratedImage;
+import io.aigne.hub.gateway.canonical.VideoRequest;
+import io.aigne.hub.gateway.canonical.VideoResponse;
 import io.aigne.hub.gateway.upstream.UpstreamRequest;
 import io.aigne.hub.gateway.upstream.UpstreamResponse;
 import io.aigne.hub.provider.ChatStream;
@@ -17,6 +19,7 @@ import io.aigne.hub.provider.Provider;
 import io.aigne.hub.provider.ProviderAdapter;
 import io.aigne.hub.provider.ProviderFailure;
 import io.aigne.hub.provider.ProviderHttp;
+import io.aigne.hub.provider.VideoPolling;
 import io.aigne.hub.provider.WireFormat;
 import io.aigne.hub.routing.Outcome;
 import io.aigne.hub.routing.Route;
@@ -34,7 +37,7 @@ import java.util.List;
 /**
  * Google's Generative Language API ({@code v1beta}): chat through {@code generateContent} and
  * {@code streamGenerateContent?alt=sse}, embeddings through {@code batchEmbedContents}, images through Imagen's
- * {@code predict} or a Gemini image model, and model listing for the catalogue and credential checks.
+ * {@code predict} or a Gemini image model, videos through Veo's {@code predictLongRunning}, and model listing for the catalogue and credential checks.
  */
 public final class GeminiAdapter implements ProviderAdapter {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(15);
@@ -45,11 +48,17 @@ public final class GeminiAdapter implements ProviderAdapter {
     private final ProviderHttp http;
     private final GeminiEndpoints endpoints;
     private final GeminiRequestMapper requests;
+    private final GeminiVideos videos;
 
     public GeminiAdapter(ProviderHttp http, MediaFetcher media) {
+        this(http, media, VideoPolling.of(Duration.ofSeconds(600)));
+    }
+
+    public GeminiAdapter(ProviderHttp http, MediaFetcher media, VideoPolling videoPolling) {
         this.http = http;
         this.endpoints = new GeminiEndpoints(http);
         this.requests = new GeminiRequestMapper(media);
+        this.videos = new GeminiVideos(http, endpoints, videoPolling);
     }
 
     @Override
@@ -117,6 +126,11 @@ public final class GeminiAdapter implements ProviderAdapter {
             usage = plus(usage, GeminiResponseMapper.usage(answer.path("usageMetadata")));
         }
         return new ImageResponse(created, images, usage.withImageCount(images.size()));
+    }
+
+    @Override
+    public VideoResponse generateVideo(Route route, VideoRequest request) throws ProviderFailure {
+        return videos.generate(route, request);
     }
 
     /** Lists one model with the key: costs no tokens, and every valid key may do it. */

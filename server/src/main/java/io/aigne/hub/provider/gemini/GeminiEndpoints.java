@@ -64,6 +64,13 @@ final class GeminiEndpoints {
         return new UpstreamRequest("GET", http.uri(address), headers, null, timeout);
     }
 
+    /** {@code GET} of an absolute address on the provider (an operation, a generated file), with the key. */
+    UpstreamRequest get(CredentialSecret secret, String address, String accept) {
+        Map<String, String> headers = headers(secret);
+        headers.put("Accept", accept);
+        return new UpstreamRequest("GET", http.uri(address), headers, null, http.firstByteTimeout());
+    }
+
     private static Map<String, String> headers(CredentialSecret secret) {
         Map<String, String> headers = new HashMap<>();
         if (secret != null && secret.apiKey() != null && !secret.apiKey().isEmpty()) {

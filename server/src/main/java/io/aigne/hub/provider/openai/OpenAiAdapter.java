@@ -9,6 +9,8 @@ import io.aigne.hub.gateway.canonical.EmbeddingRequest;
 import io.aigne.hub.gateway.canonical.EmbeddingResponse;
 import io.aigne.hub.gateway.canonical.ImageRequest;
 import io.aigne.hub.gateway.canonical.ImageResponse;
+import io.aigne.hub.gateway.canonical.VideoRequest;
+import io.aigne.hub.gateway.canonical.VideoResponse;
 import io.aigne.hub.gateway.upstream.UpstreamException;
 import io.aigne.hub.gateway.upstream.UpstreamRequest;
 import io.aigne.hub.gateway.upstream.UpstreamResponse;
@@ -20,6 +22,7 @@ import io.aigne.hub.provider.ProviderAdapter;
 import io.aigne.hub.provider.ProviderFailure;
 import io.aigne.hub.provider.ProviderHttp;
 import io.aigne.hub.provider.UpstreamError;
+import io.aigne.hub.provider.VideoPolling;
 import io.aigne.hub.provider.WireFormat;
 import io.aigne.hub.routing.Outcome;
 import io.aigne.hub.routing.Route;
@@ -37,10 +40,16 @@ import java.util.List;
 public final class OpenAiAdapter implements ProviderAdapter {
     private final ProviderHttp http;
     private final OpenAiUpstream upstream;
+    private final OpenAiVideos videos;
 
     public OpenAiAdapter(ProviderHttp http, OpenAiUpstream upstream) {
+        this(http, upstream, VideoPolling.of(Duration.ofSeconds(600)));
+    }
+
+    public OpenAiAdapter(ProviderHttp http, OpenAiUpstream upstream, VideoPolling videoPolling) {
         this.http = http;
         this.upstream = upstream;
+        this.videos = new OpenAiVideos(http, videoPolling);
     }
 
     @Override
@@ -88,6 +97,11 @@ public final class OpenAiAdapter implements ProviderAdapter {
             throw ProviderFailure.broken("the provider's image answer holds no image URL or data", false);
         }
         return response;
+    }
+
+    @Override
+    public VideoResponse generateVideo(Route route, VideoRequest request) throws ProviderFailure {
+        return videos.generate(route, request);
     }
 
     @Override

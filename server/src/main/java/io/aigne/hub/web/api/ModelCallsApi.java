@@ -121,7 +121,12 @@ public final class ModelCallsApi {
         usage.put("reasoningTokens", r.usage().reasoningTokens());
         usage.put("totalTokens", r.usage().totalTokens());
         usage.put("numberOfImageGeneration", r.usage().imageCount());
-        o.put("totalUsage", r.type() == io.aigne.hub.usage.CallType.IMAGE ? r.usage().imageCount() : r.usage().totalTokens());
+        usage.put("videoSeconds", r.usage().videoSeconds());
+        o.put("totalUsage", switch (r.type()) {
+            case IMAGE -> r.usage().imageCount();
+            case VIDEO -> r.usage().videoSeconds();
+            default -> r.usage().totalTokens();
+        });
         o.put("attempts", r.attempts());
         o.put("latencyMs", r.latencyMs());
         o.put("duration", r.latencyMs() / 1000.0);
