@@ -146,7 +146,7 @@ public final class Hub implements AutoCloseable {
                 new OpenAiGateway.Limits(maxBody, config.upstream().maxResponseBytes(),
                         Duration.ofMillis(config.upstream().drainAfterDisconnectMillis())), mediaPublisher);
         this.anthropicGateway = new AnthropicGateway(auth, router, adapters, http, translated, calls, maxBody);
-        this.aigneGateway = new AigneGateway(auth, router, adapters, translated, ledger, catalog, users, maxBody,
+        this.aigneGateway = new AigneGateway(auth, router, adapters, translated, calls, catalog, users, maxBody,
                 mediaPublisher);
         this.legacyGateway = new AigneLegacyGateway(auth, router, adapters, translated, calls, mediaPublisher,
                 maxBody);
@@ -230,7 +230,7 @@ public final class Hub implements AutoCloseable {
 
     /** Model calls in progress on this hub. */
     public int inFlightCalls() {
-        return calls.inFlight() + aigneGateway.inFlight();
+        return calls.inFlight();
     }
 
     public Database database() {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigne.hub.auth.Principal;
 import io.aigne.hub.auth.UserStore;
 import io.aigne.hub.gateway.Attempts;
+import io.aigne.hub.gateway.CallScope;
 import io.aigne.hub.gateway.CallTrace;
 import io.aigne.hub.gateway.ModelCatalog;
 import io.aigne.hub.gateway.TranslatedCalls;
@@ -31,16 +32,12 @@ import io.aigne.hub.server.Exchange;
 import io.aigne.hub.server.Json;
 import io.aigne.hub.usage.CallType;
 import io.aigne.hub.usage.Usage;
-import io.aigne.hub.usage.UsageLedger;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The native AIGNE front door, what {@code @aigne/aigne-hub} and the {@code aigne} CLI speak: prefix discovery
@@ -55,28 +52,26 @@ public final class AigneGateway {
     static final String DEFAULT_CHAT_MODEL = "openai/gpt-5-mini";
     static final String DEFAULT_IMAGE_MODEL = "openai/dall-e-2";
     static final String DEFAULT_VIDEO_MODEL = "openai/sora-2";
-    private static final Logger LOG = LoggerFactory.getLogger(AigneGateway.class);
 
     private final Authenticator auth;
     private final Router router;
     private final Attempts attempts;
     private final TranslatedCalls translated;
     private final ProviderAdapters adapters;
-    private final UsageLedger ledger;
+    private final CallScope calls;
     private final long maxBodyBytes;
     private final AigneInfo info;
     private final MediaPublisher media;
-    private final AtomicInteger inFlight = new AtomicInteger();
 
     public AigneGateway(Authenticator auth, Router router, ProviderAdapters adapters, TranslatedCalls translated,
-                        UsageLedger ledger, ModelCatalog catalog, UserStore users, long maxBodyBytes,
+                        CallScope calls, ModelCatalog catalog, UserStore users, long maxBodyBytes,
                         MediaPublisher media) {
         this.auth = auth;
         this.router = router;
         this.attempts = new Attempts(router);
         this.translated = translated;
         this.adapters = adapters;
-        this.ledger = ledger;
+        this.calls = calls;
         this.maxBodyBytes = maxBodyBytes;
         this.info = new AigneInfo(auth, router, catalog, users);
         this.media = media;
@@ -89,10 +84,6 @@ public final class AigneGateway {
                 .post("/api/v2/image", this::image)
                 .post("/api/v2/video", this::video);
         info.register(rules);
-    }
-
-    public int inFlight() {
-        return inFlight.get();
     }
 
     /** What one endpoint does once the caller is known: read the body (refusals), then call (failures). */
@@ -288,10 +279,9 @@ public final class AigneGateway {
             AigneErrors.unauthenticated(res);
             return;
         }
-        inFlight.incrementAndGet();
         CallTrace trace = new CallTrace(principal, Exchange.appDid(req, principal),
                 Exchange.header(req, Exchange.REQUEST_ID), endpoint, type);
-        try {
+        calls.run(trace, res, AigneErrors::failed, () -> {
             Runnable run;
             try {
                 run = call.read(Json.parseObject(Exchange.body(req, maxBodyBytes)), trace);
@@ -301,22 +291,7 @@ public final class AigneGateway {
                 return;
             }
             run.run();
-        } catch (ApiException e) {
-            trace.failed(e.status(), e.getMessage());
-            if (!res.isSent()) {
-                AigneErrors.failed(res, e);
-            }
-        } catch (RuntimeException e) {
-            LOG.error("call {} failed inside the hub", trace.id(), e);
-            trace.failed(500, "internal error: " + e.getClass().getSimpleName());
-            if (!res.isSent()) {
-                AigneErrors.failed(res, new ApiException(500, "server_error", "internal_error", null,
-                        "the hub failed while handling this call (call id " + trace.id() + "); the failure is logged"));
-            }
-        } finally {
-            ledger.record(trace.toRecord());
-            inFlight.decrementAndGet();
-        }
+        });
     }
 
     private List<Route> plan(String model) {
