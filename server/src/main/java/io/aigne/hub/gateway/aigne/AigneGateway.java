@@ -8,6 +8,7 @@ import io.aigne.hub.auth.UserStore;
 import io.aigne.hub.gateway.Attempts;
 import io.aigne.hub.gateway.CallScope;
 import io.aigne.hub.gateway.CallTrace;
+import io.aigne.hub.gateway.JsonFields;
 import io.aigne.hub.gateway.ModelCatalog;
 import io.aigne.hub.gateway.TranslatedCalls;
 import io.aigne.hub.gateway.canonical.ChatRequest;
@@ -122,12 +123,12 @@ public final class AigneGateway {
             boolean envelope = body.get("input") instanceof ObjectNode;
             ObjectNode source = envelope ? (ObjectNode) body.get("input") : body;
             String at = envelope ? "input" : "";
-            String model = envelope ? Envelope.model(body, source, null) : Fields.string(body, "model", "");
+            String model = envelope ? Envelope.model(body, source, null) : JsonFields.string(body, "model", "");
             if (model == null || model.isBlank()) {
                 throw ApiException.invalid("model", "Model is required for embedding");
             }
-            ObjectNode options = envelope ? Fields.object(source, "modelOptions", "input") : null;
-            Integer dimensions = Fields.positiveInt(options != null ? options : body, "dimensions",
+            ObjectNode options = envelope ? JsonFields.object(source, "modelOptions", "input") : null;
+            Integer dimensions = JsonFields.positiveInt(options != null ? options : body, "dimensions",
                     options != null ? "input.modelOptions" : "");
             EmbeddingRequest request = new EmbeddingRequest(model, texts(source, at), dimensions, null);
             trace.requested(model, false);
@@ -224,8 +225,8 @@ public final class AigneGateway {
     private static VideoRequest videoRequest(Envelope envelope) {
         ObjectNode input = envelope.input();
         ObjectNode options = envelope.modelOptions();
-        String prompt = Fields.requiredString(input, "prompt", "input");
-        if (Fields.isSet(input, "image")) {
+        String prompt = JsonFields.requiredString(input, "prompt", "input");
+        if (JsonFields.isSet(input, "image")) {
             throw ApiException.invalid("input.image", "video from an image (input.image) is not supported by this hub"
                     + " yet; send a prompt only");
         }
@@ -235,7 +236,7 @@ public final class AigneGateway {
         }
         return new VideoRequest(envelope.model(), prompt, seconds, option(input, options, "size"),
                 option(input, options, "aspectRatio"), 1,
-                Fields.string(options, "negativePrompt", "input.modelOptions"), null);
+                JsonFields.string(options, "negativePrompt", "input.modelOptions"), null);
     }
 
     /** The SDK sends seconds as a string ("8"); a number is taken too. */
@@ -244,7 +245,7 @@ public final class AigneGateway {
         if (value == null || value.isNull()) {
             return null;
         }
-        String path = Fields.path(at, "seconds");
+        String path = JsonFields.path(at, "seconds");
         if (value.isTextual()) {
             try {
                 int parsed = Integer.parseInt(value.asText().trim());
@@ -254,13 +255,13 @@ public final class AigneGateway {
             } catch (NumberFormatException e) {
                 // falls through to the refusal below
             }
-            throw Fields.wrongType(path, "a whole number of seconds, such as \"8\"");
+            throw JsonFields.wrongType(path, "a whole number of seconds, such as \"8\"");
         }
-        return Fields.positiveInt(parent, "seconds", at);
+        return JsonFields.positiveInt(parent, "seconds", at);
     }
 
     private static String outputFileType(ObjectNode input) {
-        String type = Fields.string(input, "outputFileType", "input");
+        String type = JsonFields.string(input, "outputFileType", "input");
         if (type != null && !List.of("url", "file", "local").contains(type)) {
             throw ApiException.invalid("input.outputFileType", "input.outputFileType must be url, file or local");
         }
@@ -315,7 +316,7 @@ public final class AigneGateway {
     }
 
     private static List<String> texts(ObjectNode source, String at) {
-        String path = Fields.path(at, "input");
+        String path = JsonFields.path(at, "input");
         JsonNode input = source.get("input");
         if (input == null || input.isNull()) {
             throw ApiException.invalid(path, path + " is required: a string or an array of strings to embed");
@@ -324,12 +325,12 @@ public final class AigneGateway {
             return List.of(input.asText());
         }
         if (!input.isArray() || input.isEmpty()) {
-            throw Fields.wrongType(path, "a string or a non-empty array of strings");
+            throw JsonFields.wrongType(path, "a string or a non-empty array of strings");
         }
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < input.size(); i++) {
             if (!input.get(i).isTextual()) {
-                throw Fields.wrongType(path + "[" + i + "]", "a string");
+                throw JsonFields.wrongType(path + "[" + i + "]", "a string");
             }
             texts.add(input.get(i).asText());
         }
@@ -372,27 +373,27 @@ public final class AigneGateway {
     private static ImageRequest imageRequest(Envelope envelope) {
         ObjectNode input = envelope.input();
         ObjectNode options = envelope.modelOptions();
-        String prompt = Fields.requiredString(input, "prompt", "input");
-        if (Fields.isSet(input, "image")) {
+        String prompt = JsonFields.requiredString(input, "prompt", "input");
+        if (JsonFields.isSet(input, "image")) {
             throw ApiException.invalid("input.image", "image editing (input.image) is not supported by this hub"
                     + " yet; send a prompt only");
         }
-        Integer n = Fields.positiveInt(input, "n", "input");
+        Integer n = JsonFields.positiveInt(input, "n", "input");
         if (n == null) {
-            n = Fields.positiveInt(options, "n", "input.modelOptions");
+            n = JsonFields.positiveInt(options, "n", "input.modelOptions");
         }
-        String responseFormat = Fields.string(options, "responseFormat", "input.modelOptions");
+        String responseFormat = JsonFields.string(options, "responseFormat", "input.modelOptions");
         if (responseFormat != null && !responseFormat.equals("url") && !responseFormat.equals("b64_json")) {
             throw ApiException.invalid("input.modelOptions.responseFormat",
                     "input.modelOptions.responseFormat must be url or b64_json");
         }
         return new ImageRequest(envelope.model(), prompt, n == null ? 1 : n, option(input, options, "size"),
                 option(input, options, "quality"), option(input, options, "style"), responseFormat,
-                Fields.string(options, "negativePrompt", "input.modelOptions"), null);
+                JsonFields.string(options, "negativePrompt", "input.modelOptions"), null);
     }
 
     private static String option(ObjectNode input, ObjectNode options, String field) {
-        String value = Fields.string(input, field, "input");
-        return value != null ? value : Fields.string(options, field, "input.modelOptions");
+        String value = JsonFields.string(input, field, "input");
+        return value != null ? value : JsonFields.string(options, field, "input.modelOptions");
     }
 }

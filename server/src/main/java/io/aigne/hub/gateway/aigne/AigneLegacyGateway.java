@@ -6,6 +6,7 @@ import io.aigne.hub.auth.Principal;
 import io.aigne.hub.gateway.Attempts;
 import io.aigne.hub.gateway.CallScope;
 import io.aigne.hub.gateway.CallTrace;
+import io.aigne.hub.gateway.JsonFields;
 import io.aigne.hub.gateway.TranslatedCalls;
 import io.aigne.hub.gateway.canonical.ChatRequest;
 import io.aigne.hub.gateway.canonical.ImageRequest;
@@ -109,30 +110,30 @@ public final class AigneLegacyGateway {
      */
     private void image(ServerRequest req, ServerResponse res) {
         invoke(req, res, acceptsEventStream(req), CallType.IMAGE, (body, trace) -> {
-            String asked = Fields.string(body, "model", "");
+            String asked = JsonFields.string(body, "model", "");
             String model = asked == null || asked.isBlank() ? DEFAULT_IMAGE_MODEL : asked.strip();
-            String prompt = Fields.requiredString(body, "prompt", "");
-            if (Fields.isSet(body, "image")) {
+            String prompt = JsonFields.requiredString(body, "prompt", "");
+            if (JsonFields.isSet(body, "image")) {
                 throw ApiException.invalid("image", "image editing ('image') is not supported by this hub yet;"
                         + " send a prompt only");
             }
-            Integer n = Fields.positiveInt(body, "n", "");
+            Integer n = JsonFields.positiveInt(body, "n", "");
             if (n != null && n > 10) {
                 throw ApiException.invalid("n", "'n' must be from 1 to 10");
             }
             String field = body.has("responseFormat") ? "responseFormat" : "response_format";
-            String responseFormat = Fields.string(body, field, "");
+            String responseFormat = JsonFields.string(body, field, "");
             if (responseFormat != null && !List.of("url", "b64_json").contains(responseFormat)) {
                 throw ApiException.invalid(field, "'" + field + "' must be url or b64_json");
             }
-            String outputFileType = Fields.string(body, "outputFileType", "");
+            String outputFileType = JsonFields.string(body, "outputFileType", "");
             if (outputFileType != null && !List.of("url", "file", "local").contains(outputFileType)) {
                 throw ApiException.invalid("outputFileType", "'outputFileType' must be url, file or local");
             }
             boolean wantsUrl = "url".equals(responseFormat) || "url".equals(outputFileType);
             ImageRequest request = new ImageRequest(model, prompt, n == null ? 1 : n,
-                    Fields.string(body, "size", ""), Fields.string(body, "quality", ""),
-                    Fields.string(body, "style", ""), responseFormat != null ? responseFormat : "b64_json", null, null);
+                    JsonFields.string(body, "size", ""), JsonFields.string(body, "quality", ""),
+                    JsonFields.string(body, "style", ""), responseFormat != null ? responseFormat : "b64_json", null, null);
             trace.requested(model, false);
             return () -> attempts.run(plan(model), trace, route -> {
                 ImageResponse generated = adapters.of(route.provider()).generateImages(route, request);

@@ -2,6 +2,7 @@ package io.aigne.hub.gateway.aigne;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aigne.hub.gateway.JsonFields;
 import io.aigne.hub.server.ApiException;
 
 /**
@@ -14,23 +15,23 @@ import io.aigne.hub.server.ApiException;
 record Envelope(ObjectNode input, boolean streaming, String model) {
 
     static Envelope read(ObjectNode body, String defaultModel) {
-        ObjectNode input = Fields.object(body, "input", "");
+        ObjectNode input = JsonFields.object(body, "input", "");
         if (input == null) {
             throw ApiException.invalid("input", "input is required: the model input, such as "
                     + "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"modelOptions\": {\"model\": "
                     + "\"openai/gpt-4o-mini\"}}");
         }
-        ObjectNode options = Fields.object(body, "options", "");
-        boolean streaming = options != null && Boolean.TRUE.equals(Fields.bool(options, "streaming", "options"));
+        ObjectNode options = JsonFields.object(body, "options", "");
+        boolean streaming = options != null && Boolean.TRUE.equals(JsonFields.bool(options, "streaming", "options"));
         return new Envelope(input, streaming, model(body, input, defaultModel));
     }
 
     static String model(ObjectNode body, ObjectNode input, String defaultModel) {
-        ObjectNode modelOptions = Fields.object(input, "modelOptions", "input");
+        ObjectNode modelOptions = JsonFields.object(input, "modelOptions", "input");
         for (String candidate : new String[] {
-                modelOptions == null ? null : Fields.string(modelOptions, "model", "input.modelOptions"),
-                Fields.string(body, "model", ""),
-                Fields.string(input, "model", "input")}) {
+                modelOptions == null ? null : JsonFields.string(modelOptions, "model", "input.modelOptions"),
+                JsonFields.string(body, "model", ""),
+                JsonFields.string(input, "model", "input")}) {
             if (candidate != null && !candidate.isBlank()) {
                 return candidate.trim();
             }

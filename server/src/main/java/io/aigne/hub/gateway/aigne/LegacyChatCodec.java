@@ -1,15 +1,15 @@
 package io.aigne.hub.gateway.aigne;
 
-import static io.aigne.hub.gateway.aigne.Fields.array;
-import static io.aigne.hub.gateway.aigne.Fields.bool;
-import static io.aigne.hub.gateway.aigne.Fields.number;
-import static io.aigne.hub.gateway.aigne.Fields.object;
-import static io.aigne.hub.gateway.aigne.Fields.path;
-import static io.aigne.hub.gateway.aigne.Fields.positiveInt;
-import static io.aigne.hub.gateway.aigne.Fields.requiredObject;
-import static io.aigne.hub.gateway.aigne.Fields.requiredString;
-import static io.aigne.hub.gateway.aigne.Fields.string;
-import static io.aigne.hub.gateway.aigne.Fields.wrongType;
+import static io.aigne.hub.gateway.JsonFields.array;
+import static io.aigne.hub.gateway.JsonFields.bool;
+import static io.aigne.hub.gateway.JsonFields.number;
+import static io.aigne.hub.gateway.JsonFields.object;
+import static io.aigne.hub.gateway.JsonFields.path;
+import static io.aigne.hub.gateway.JsonFields.positiveInt;
+import static io.aigne.hub.gateway.JsonFields.requiredObject;
+import static io.aigne.hub.gateway.JsonFields.requiredString;
+import static io.aigne.hub.gateway.JsonFields.string;
+import static io.aigne.hub.gateway.JsonFields.wrongType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,8 +1,8 @@
 package io.aigne.hub.gateway.openai;
 
-import static io.aigne.hub.gateway.openai.RequestFields.positiveInt;
-import static io.aigne.hub.gateway.openai.RequestFields.requiredString;
-import static io.aigne.hub.gateway.openai.RequestFields.string;
+import static io.aigne.hub.gateway.JsonFields.positiveInt;
+import static io.aigne.hub.gateway.JsonFields.requiredString;
+import static io.aigne.hub.gateway.JsonFields.string;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,11 +1,11 @@
 package io.aigne.hub.gateway.openai;
 
-import static io.aigne.hub.gateway.openai.RequestFields.bool;
-import static io.aigne.hub.gateway.openai.RequestFields.isSet;
-import static io.aigne.hub.gateway.openai.RequestFields.openAiOnly;
-import static io.aigne.hub.gateway.openai.RequestFields.positiveInt;
-import static io.aigne.hub.gateway.openai.RequestFields.requiredString;
-import static io.aigne.hub.gateway.openai.RequestFields.string;
+import static io.aigne.hub.gateway.JsonFields.bool;
+import static io.aigne.hub.gateway.JsonFields.isSet;
+import static io.aigne.hub.gateway.openai.OpenAiRequestMapper.openAiOnly;
+import static io.aigne.hub.gateway.JsonFields.positiveInt;
+import static io.aigne.hub.gateway.JsonFields.requiredString;
+import static io.aigne.hub.gateway.JsonFields.string;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,18 +1,17 @@
 package io.aigne.hub.gateway.openai;
 
-import static io.aigne.hub.gateway.openai.RequestFields.array;
-import static io.aigne.hub.gateway.openai.RequestFields.bool;
-import static io.aigne.hub.gateway.openai.RequestFields.integer;
-import static io.aigne.hub.gateway.openai.RequestFields.isSet;
-import static io.aigne.hub.gateway.openai.RequestFields.number;
-import static io.aigne.hub.gateway.openai.RequestFields.object;
-import static io.aigne.hub.gateway.openai.RequestFields.openAiOnly;
-import static io.aigne.hub.gateway.openai.RequestFields.path;
-import static io.aigne.hub.gateway.openai.RequestFields.positiveInt;
-import static io.aigne.hub.gateway.openai.RequestFields.requiredObject;
-import static io.aigne.hub.gateway.openai.RequestFields.requiredString;
-import static io.aigne.hub.gateway.openai.RequestFields.string;
-import static io.aigne.hub.gateway.openai.RequestFields.wrongType;
+import static io.aigne.hub.gateway.JsonFields.array;
+import static io.aigne.hub.gateway.JsonFields.bool;
+import static io.aigne.hub.gateway.JsonFields.integer;
+import static io.aigne.hub.gateway.JsonFields.isSet;
+import static io.aigne.hub.gateway.JsonFields.number;
+import static io.aigne.hub.gateway.JsonFields.object;
+import static io.aigne.hub.gateway.JsonFields.path;
+import static io.aigne.hub.gateway.JsonFields.positiveInt;
+import static io.aigne.hub.gateway.JsonFields.requiredObject;
+import static io.aigne.hub.gateway.JsonFields.requiredString;
+import static io.aigne.hub.gateway.JsonFields.string;
+import static io.aigne.hub.gateway.JsonFields.wrongType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -443,5 +442,11 @@ final class OpenAiRequestMapper {
             return null;
         }
         return new Reasoning(!effort.equals("none"), effort, null);
+    }
+
+    /** A 400 for an option only OpenAI-wire providers understand, which a translated call would silently lose. */
+    static ApiException openAiOnly(String path, String what) {
+        return ApiException.invalid(path, "'" + path + "' (" + what + ") is only supported by OpenAI-compatible"
+                + " providers; remove it or pick a model of an OpenAI-compatible provider");
     }
 }

@@ -1,4 +1,4 @@
-package io.aigne.hub.gateway.openai;
+package io.aigne.hub.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -6,24 +6,24 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigne.hub.server.ApiException;
 
 /**
- * Typed reads of a request's JSON fields for the translating codecs. Absent and {@code null} read as null (the
- * OpenAI SDKs send explicit nulls for unset options); a value of the wrong type is a 400 naming the field by its
- * full path, e.g. {@code messages[2].content}.
+ * Typed reads of a request's JSON fields, shared by the front doors' codecs. Absent and {@code null} read as null
+ * (the OpenAI SDKs send explicit nulls for unset options, the AIGNE clients may too); a value of the wrong type is a
+ * 400 naming the field by its full path, e.g. {@code messages[2].content}.
  */
-final class RequestFields {
-    private RequestFields() {
+public final class JsonFields {
+    private JsonFields() {
     }
 
-    static String path(String parent, String field) {
+    public static String path(String parent, String field) {
         return parent.isEmpty() ? field : parent + "." + field;
     }
 
-    static boolean isSet(JsonNode parent, String field) {
+    public static boolean isSet(JsonNode parent, String field) {
         JsonNode value = parent.get(field);
         return value != null && !value.isNull();
     }
 
-    static String string(JsonNode parent, String field, String parentPath) {
+    public static String string(JsonNode parent, String field, String parentPath) {
         JsonNode value = parent.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -34,7 +34,7 @@ final class RequestFields {
         return value.asText();
     }
 
-    static String requiredString(JsonNode parent, String field, String parentPath) {
+    public static String requiredString(JsonNode parent, String field, String parentPath) {
         String value = string(parent, field, parentPath);
         if (value == null) {
             throw ApiException.invalid(path(parentPath, field), "'" + path(parentPath, field) + "' is required");
@@ -42,7 +42,7 @@ final class RequestFields {
         return value;
     }
 
-    static Long integer(JsonNode parent, String field, String parentPath) {
+    public static Long integer(JsonNode parent, String field, String parentPath) {
         JsonNode value = parent.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -54,7 +54,7 @@ final class RequestFields {
     }
 
     /** An integer from 1 to {@link Integer#MAX_VALUE}. */
-    static Integer positiveInt(JsonNode parent, String field, String parentPath) {
+    public static Integer positiveInt(JsonNode parent, String field, String parentPath) {
         Long value = integer(parent, field, parentPath);
         if (value == null) {
             return null;
@@ -65,7 +65,7 @@ final class RequestFields {
         return value.intValue();
     }
 
-    static Double number(JsonNode parent, String field, String parentPath) {
+    public static Double number(JsonNode parent, String field, String parentPath) {
         JsonNode value = parent.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -76,7 +76,7 @@ final class RequestFields {
         return value.asDouble();
     }
 
-    static Boolean bool(JsonNode parent, String field, String parentPath) {
+    public static Boolean bool(JsonNode parent, String field, String parentPath) {
         JsonNode value = parent.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -87,7 +87,7 @@ final class RequestFields {
         return value.asBoolean();
     }
 
-    static ArrayNode array(JsonNode parent, String field, String parentPath) {
+    public static ArrayNode array(JsonNode parent, String field, String parentPath) {
         JsonNode value = parent.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -98,7 +98,7 @@ final class RequestFields {
         return array;
     }
 
-    static ObjectNode object(JsonNode parent, String field, String parentPath) {
+    public static ObjectNode object(JsonNode parent, String field, String parentPath) {
         JsonNode value = parent.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -109,7 +109,7 @@ final class RequestFields {
         return object;
     }
 
-    static ObjectNode requiredObject(JsonNode parent, String field, String parentPath) {
+    public static ObjectNode requiredObject(JsonNode parent, String field, String parentPath) {
         ObjectNode value = object(parent, field, parentPath);
         if (value == null) {
             throw ApiException.invalid(path(parentPath, field), "'" + path(parentPath, field) + "' is required");
@@ -117,13 +117,7 @@ final class RequestFields {
         return value;
     }
 
-    static ApiException wrongType(String path, String expected) {
+    public static ApiException wrongType(String path, String expected) {
         return ApiException.invalid(path, "'" + path + "' must be " + expected);
-    }
-
-    /** A 400 for an option only OpenAI-wire providers understand, which a translated call would silently lose. */
-    static ApiException openAiOnly(String path, String what) {
-        return ApiException.invalid(path, "'" + path + "' (" + what + ") is only supported by OpenAI-compatible"
-                + " providers; remove it or pick a model of an OpenAI-compatible provider");
     }
 }
