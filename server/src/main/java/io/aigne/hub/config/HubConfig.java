@@ -17,19 +17,27 @@ public record HubConfig(
         LedgerConfig ledger,
         List<ProviderDeclaration> providers,
         MediaConfig media,
-        AuthConfig auth) {
+        AuthConfig auth,
+        BillingConfig billing) {
 
     public HubConfig {
         providers = providers == null ? List.of() : List.copyOf(providers);
         media = media == null ? MediaConfig.DEFAULTS : media;
         auth = auth == null ? AuthConfig.DEFAULTS : auth;
+        billing = billing == null ? BillingConfig.DEFAULTS : billing;
     }
 
     /** A configuration with the default {@link MediaConfig} and {@link AuthConfig}. */
     public HubConfig(ServerConfig server, String dataDir, DatabaseConfig database, SecurityConfig security,
                      UpstreamConfig upstream, RoutingConfig routing, LedgerConfig ledger,
                      List<ProviderDeclaration> providers) {
-        this(server, dataDir, database, security, upstream, routing, ledger, providers, null, null);
+        this(server, dataDir, database, security, upstream, routing, ledger, providers, null, null, null);
+    }
+
+    /** The same configuration with these declared providers. */
+    public HubConfig withProviders(List<ProviderDeclaration> declared) {
+        return new HubConfig(server, dataDir, database, security, upstream, routing, ledger, declared, media, auth,
+                billing);
     }
 
     public record ServerConfig(
@@ -170,5 +178,29 @@ public record HubConfig(
      */
     public record AuthConfig(int webSessionTtlSeconds, int connectSessionTtlSeconds) {
         public static final AuthConfig DEFAULTS = new AuthConfig(43_200, 1_800);
+    }
+
+    /**
+     * Credit billing (spec §13). Off: every call's cost is still computed from the model rates and recorded, but
+     * nobody is charged or refused. On: calls reserve credit before they start and are charged what they cost.
+     * Amounts and prices are decimal strings. These are the defaults; owners can change the run-time settings
+     * through the billing settings API, which wins over this file.
+     *
+     * @param baseCreditPrice      USD per credit: turns a provider's price into credits
+     * @param marginPercent        added to a provider's price when rates are derived from it
+     * @param newUserGrant         credits granted once to each new user (0: none)
+     * @param creditExpirationDays a grant's validity (0: never expires)
+     * @param holdOutputTokens     output tokens reserved for a call that sets no limit of its own
+     * @param holdTtlSeconds       an open hold older than this is released by any node (its call died with its node)
+     * @param unpricedModels       {@code refuse} or {@code free}: what happens, with billing on, to a model without a rate
+     * @param purchaseUrl          where users buy credits; empty: the hub's own purchase page
+     * @param creditPrefix         shown before amounts by the AIGNE clients ("$", "€" or empty)
+     * @param nodeId               names this hub process among several sharing one database; empty: host:port
+     */
+    public record BillingConfig(boolean enabled, String baseCreditPrice, String marginPercent, String newUserGrant,
+                                int creditExpirationDays, int holdOutputTokens, int holdTtlSeconds,
+                                String unpricedModels, String purchaseUrl, String creditPrefix, String nodeId) {
+        public static final BillingConfig DEFAULTS = new BillingConfig(false, "1", "2", "0", 0, 4096, 3600, "refuse",
+                "", "", "");
     }
 }

@@ -1,6 +1,10 @@
 package io.aigne.hub.usage;
 
-/** One row of the usage ledger: everything the hub knows about a call once it has ended. */
+/**
+ * One row of the usage ledger: everything the hub knows about a call once it has ended. {@code credits} is what it
+ * cost in nanocredits (see {@code billing.Credits}); {@code heldNanos} the credit reserved for it while it ran,
+ * released when the row is written.
+ */
 public record CallRecord(
         String id,
         long createdAt,
@@ -22,5 +26,17 @@ public record CallRecord(
         int attempts,
         long latencyMs,
         Long ttfbMs,
-        String upstreamRequestId) {
+        String upstreamRequestId,
+        long credits,
+        long heldNanos) {
+
+    /** A record of a call that cost nothing and held nothing. */
+    public CallRecord(String id, long createdAt, String userId, String accessKeyId, String appDid, String requestId,
+                      String endpoint, CallType type, boolean streamed, String provider, String credentialId,
+                      String modelRequested, String modelAnswered, CallStatus status, Integer httpStatus, String error,
+                      Usage usage, int attempts, long latencyMs, Long ttfbMs, String upstreamRequestId) {
+        this(id, createdAt, userId, accessKeyId, appDid, requestId, endpoint, type, streamed, provider, credentialId,
+                modelRequested, modelAnswered, status, httpStatus, error, usage, attempts, latencyMs, ttfbMs,
+                upstreamRequestId, 0, 0);
+    }
 }

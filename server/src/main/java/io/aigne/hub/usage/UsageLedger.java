@@ -145,8 +145,8 @@ public final class UsageLedger implements AutoCloseable {
             INSERT INTO model_calls (id, created_at, user_id, access_key_id, app_did, request_id, endpoint, type,
                 streamed, provider, credential_id, model_requested, model_answered, status, http_status, error,
                 input_tokens, output_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, total_tokens, image_count,
-                attempts, latency_ms, ttfb_ms, upstream_request_id, video_seconds)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                attempts, latency_ms, ttfb_ms, upstream_request_id, video_seconds, credits)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
     /**
      * Writes a batch in one transaction. If the batch fails, its rows are written one by one: a row the database
@@ -241,7 +241,8 @@ public final class UsageLedger implements AutoCloseable {
             ps.setLong(i++, r.ttfbMs());
         }
         ps.setString(i++, r.upstreamRequestId());
-        ps.setInt(i, u.videoSeconds());
+        ps.setInt(i++, u.videoSeconds());
+        ps.setLong(i, r.credits());
     }
 
     /** Constraint and data errors (SQLSTATE 22/23, SQLite CONSTRAINT/MISMATCH/TOOBIG) will fail again forever. */

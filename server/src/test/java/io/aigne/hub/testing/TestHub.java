@@ -112,8 +112,7 @@ public final class TestHub implements AutoCloseable {
                 Path dir = dataDir != null ? dataDir : Files.createTempDirectory("aigne-hub-test");
                 env.put("AIGNE_HUB_DATA_DIR", dir.toString());
                 HubConfig base = ConfigLoader.load(java.util.Optional.empty(), env);
-                HubConfig config = new HubConfig(base.server(), base.dataDir(), base.database(), base.security(),
-                        base.upstream(), base.routing(), base.ledger(), providers, base.media(), base.auth());
+                HubConfig config = base.withProviders(providers);
                 return new TestHub(Hub.start(config), dir, dataDir == null);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
