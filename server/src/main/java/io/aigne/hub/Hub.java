@@ -4,6 +4,11 @@ import io.aigne.hub.auth.AccessKeys;
 import io.aigne.hub.auth.IssuedKey;
 import io.aigne.hub.auth.OwnerBootstrap;
 import io.aigne.hub.auth.UserStore;
+import io.aigne.hub.billing.Billing;
+import io.aigne.hub.billing.BillingSettings;
+import io.aigne.hub.billing.CreditLedger;
+import io.aigne.hub.billing.RateCard;
+import io.aigne.hub.billing.RateStore;
 import io.aigne.hub.config.HubConfig;
 import io.aigne.hub.gateway.ModelCatalog;
 import io.aigne.hub.gateway.StreamWatchdog;
@@ -39,6 +44,7 @@ import io.aigne.hub.server.HubServer;
 import io.aigne.hub.server.tls.ServerCertificate;
 import io.aigne.hub.server.tls.ServerTls;
 import io.aigne.hub.store.Database;
+import io.aigne.hub.usage.CallJournal;
 import io.aigne.hub.usage.ModelCallStore;
 import io.aigne.hub.usage.UsageLedger;
 import io.aigne.hub.web.api.AccessKeysApi;
@@ -86,6 +92,10 @@ public final class Hub implements AutoCloseable {
     private final ProviderService providerService;
     private final Router router;
     private final UsageLedger ledger;
+    private final BillingSettings billingSettings;
+    private final RateCard rateCard;
+    private final CreditLedger credits;
+    private final Billing billing;
     private final StreamWatchdog watchdog;
     private final UpstreamClient upstreamClient;
     private final ScheduledExecutorService background;
@@ -118,9 +128,23 @@ public final class Hub implements AutoCloseable {
         providerService.syncDeclared(config.providers());
         this.initialOwnerKey = OwnerBootstrap.ensureOwner(users, keys);
 
+        this.billingSettings = new BillingSettings(database.jdbi(), config.billing());
+        this.rateCard = new RateCard(new RateStore(database.jdbi()));
+        this.credits = new CreditLedger(database.jdbi(), database.dialect(), billingSettings::current);
+        this.billing = new Billing(credits, rateCard, billingSettings, nodeId(config, database, dataDir),
+                Duration.ofSeconds(Math.max(60, config.billing().holdTtlSeconds())));
         this.ledger = new UsageLedger(database.dataSource(), dataDir.resolve("ledger-rejected.jsonl"),
                 config.ledger().batchSize(),
-                Duration.ofMillis(config.ledger().flushIntervalMillis()));
+                Duration.ofMillis(config.ledger().flushIntervalMillis()),
+                new CallJournal(dataDir.resolve("journal")),
+                owing -> credits.jdbi().useTransaction(h -> owing.forEach(r -> credits.settle(h, billing.settlement(r)))));
+        // What the last run left: calls journaled but not written are written and charged, then the holds of calls
+        // that never ended are released.
+        ledger.recover();
+        int released = credits.releaseAbandonedHolds(billing.node(), System.currentTimeMillis());
+        if (released > 0) {
+            LOG.info("released {} credit holds of calls the previous run did not finish", released);
+        }
         this.watchdog = new StreamWatchdog(Duration.ofMillis(config.upstream().streamIdleTimeoutMillis()));
         this.upstreamClient = new Http1UpstreamClient(Duration.ofMillis(config.upstream().connectTimeoutMillis()));
         OpenAiUpstream openAi = new OpenAiUpstream(upstreamClient,
@@ -141,7 +165,7 @@ public final class Hub implements AutoCloseable {
                 Duration.ofMillis(config.upstream().drainAfterDisconnectMillis()));
         MediaStore mediaStore = openMediaStore(config.media(), dataDir);
         MediaPublisher mediaPublisher = new MediaPublisher(mediaStore, new PublicOrigin(config.server().publicUrl()));
-        this.calls = new CallScope(ledger);
+        this.calls = new CallScope(ledger, billing, new PublicOrigin(config.server().publicUrl()));
         this.gateway = new OpenAiGateway(auth, router, adapters, translated, openAi, calls, watchdog, catalog,
                 new OpenAiGateway.Limits(maxBody, config.upstream().maxResponseBytes(),
                         Duration.ofMillis(config.upstream().drainAfterDisconnectMillis())), mediaPublisher);
@@ -167,6 +191,15 @@ public final class Hub implements AutoCloseable {
                 15, 15, TimeUnit.SECONDS);
         background.scheduleWithFixedDelay(() -> quietly("recording key use", keys::flushLastUsed),
                 5, 5, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(() -> quietly("reloading rates and billing settings", () -> {
+            rateCard.reload();
+            billingSettings.reload();
+        }), 15, 15, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(() -> quietly("expiring credit grants and abandoned holds", () -> {
+            long now = System.currentTimeMillis();
+            credits.expireDue(now);
+            credits.releaseAbandonedHolds("", now);
+        }), 1, 1, TimeUnit.MINUTES);
 
         List<Consumer<HttpRouting.Builder>> routes = new ArrayList<>(
                 List.of(gateway::register, anthropicGateway::register, aigneGateway::register,
@@ -249,6 +282,10 @@ public final class Hub implements AutoCloseable {
         return ledger;
     }
 
+    public Billing billing() {
+        return billing;
+    }
+
     public Router router() {
         return router;
     }
@@ -273,6 +310,27 @@ public final class Hub implements AutoCloseable {
         upstreamClient.close();
         database.close();
         LOG.info("stopped; {} call records written by this run", ledger.written());
+    }
+
+    /**
+     * The name this process puts on its credit holds. The embedded database serves one process, so its holds are
+     * all this process's; on PostgreSQL each node needs its own stable name (host and data directory by default).
+     */
+    private static String nodeId(HubConfig config, Database database, Path dataDir) {
+        String configured = config.billing().nodeId();
+        if (configured != null && !configured.isBlank()) {
+            return configured.trim();
+        }
+        if (database.dialect() == Database.Dialect.SQLITE) {
+            return "local";
+        }
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "localhost";
+        }
+        return host + ":" + dataDir.toAbsolutePath().normalize();
     }
 
     /** The store for generated files, under the data directory unless configured elsewhere; null when disabled. */

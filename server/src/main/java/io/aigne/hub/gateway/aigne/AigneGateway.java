@@ -69,7 +69,7 @@ public final class AigneGateway {
                         MediaPublisher media) {
         this.auth = auth;
         this.router = router;
-        this.attempts = new Attempts(router);
+        this.attempts = new Attempts(router, calls);
         this.translated = translated;
         this.adapters = adapters;
         this.calls = calls;
@@ -282,10 +282,12 @@ public final class AigneGateway {
         }
         CallTrace trace = new CallTrace(principal, Exchange.appDid(req, principal),
                 Exchange.header(req, Exchange.REQUEST_ID), endpoint, type);
-        calls.run(trace, res, AigneErrors::failed, () -> {
+        calls.run(trace, req, res, AigneErrors::failed, () -> {
             Runnable run;
             try {
-                run = call.read(Json.parseObject(Exchange.body(req, maxBodyBytes)), trace);
+                byte[] bytes = Exchange.body(req, maxBodyBytes);
+                trace.requestBody(bytes);
+                run = call.read(Json.parseObject(bytes), trace);
             } catch (ApiException e) {
                 trace.failed(e.status(), e.getMessage());
                 AigneErrors.refused(res, e, refusalPrefix);

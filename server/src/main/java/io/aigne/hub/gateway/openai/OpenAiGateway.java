@@ -80,7 +80,7 @@ public final class OpenAiGateway {
                          Limits limits, MediaPublisher media) {
         this.auth = auth;
         this.router = router;
-        this.attempts = new Attempts(router);
+        this.attempts = new Attempts(router, calls);
         this.translated = translated;
         this.adapters = adapters;
         this.upstream = upstream;
@@ -119,8 +119,9 @@ public final class OpenAiGateway {
         Principal principal = auth.require(req);
         CallTrace trace = new CallTrace(principal, Exchange.appDid(req, principal), Exchange.header(req, Exchange.REQUEST_ID),
                 "/v1" + path, type);
-        calls.run(trace, res, Exchange::error, () -> {
+        calls.run(trace, req, res, Exchange::error, () -> {
             byte[] bytes = Exchange.body(req, limits.maxBodyBytes());
+            trace.requestBody(bytes);
             OpenAiPayload payload = OpenAiPayload.parse(bytes, kind);
             trace.requested(payload.model(), payload.stream());
             List<Route> plan;
