@@ -242,6 +242,13 @@ public final class CreditLedger {
                 .bind("u", userId).mapTo(Long.class).one()));
     }
 
+    /** Everything ever added to the user's credit: grants, promotions, purchases and refunds. */
+    public Credits granted(String userId) {
+        return new Credits(jdbi.withHandle(h -> h.createQuery(
+                        "SELECT COALESCE(SUM(amount), 0) FROM credit_entries WHERE user_id = :u AND amount > 0")
+                .bind("u", userId).mapTo(Long.class).one()));
+    }
+
     /** What the user spent from {@code since} on (charges net of refunds of them). */
     public Credits spentSince(String userId, long since) {
         return new Credits(-jdbi.withHandle(h -> h.createQuery("""
@@ -331,7 +338,12 @@ public final class CreditLedger {
     static CreditEntry entry(ResultSet rs) throws SQLException {
         return new CreditEntry(rs.getString("id"), rs.getString("user_id"), CreditEntry.Kind.of(rs.getString("kind")),
                 new Credits(rs.getLong("amount")), new Credits(rs.getLong("remaining")),
-                rs.getObject("expires_at", Long.class), rs.getString("call_id"), rs.getString("external_id"),
+                nullableLong(rs, "expires_at"), rs.getString("call_id"), rs.getString("external_id"),
                 rs.getString("description"), rs.getString("actor"), rs.getLong("created_at"));
+    }
+
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
     }
 }

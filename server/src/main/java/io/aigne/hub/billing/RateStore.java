@@ -93,7 +93,7 @@ public final class RateStore {
                 imageRates(rs.getString("image_rates")), decimal(rs.getString("video_second_rate")),
                 unitCosts(rs.getString("unit_costs")), ModelRate.Source.of(rs.getString("source")),
                 rs.getInt("deprecated") != 0, rs.getString("deprecated_reason"),
-                (Long) rs.getObject("deprecated_at", Long.class), rs.getString("metadata"),
+                nullableLong(rs, "deprecated_at"), rs.getString("metadata"),
                 rs.getLong("created_at"), rs.getLong("updated_at"));
     }
 
@@ -148,5 +148,10 @@ public final class RateStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
     }
 }

@@ -89,6 +89,10 @@ public final class CallScope {
         return trace.toRecord(cost, billing.owesSettlement(cost, trace.held()));
     }
 
+    public Billing billing() {
+        return billing;
+    }
+
     /** Model calls running right now (their ledger rows are enqueued when they end). */
     public int inFlight() {
         return inFlight.get();

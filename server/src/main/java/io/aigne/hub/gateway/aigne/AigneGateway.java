@@ -74,7 +74,7 @@ public final class AigneGateway {
         this.adapters = adapters;
         this.calls = calls;
         this.maxBodyBytes = maxBodyBytes;
-        this.info = new AigneInfo(auth, router, catalog, users);
+        this.info = new AigneInfo(auth, router, catalog, users, calls.billing());
         this.media = media;
     }
 

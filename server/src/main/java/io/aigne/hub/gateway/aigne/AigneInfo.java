@@ -5,7 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigne.hub.auth.Principal;
 import io.aigne.hub.auth.User;
 import io.aigne.hub.auth.UserStore;
+import io.aigne.hub.billing.Billing;
+import io.aigne.hub.billing.BillingPolicy;
+import io.aigne.hub.billing.CreditAccount;
+import io.aigne.hub.billing.CreditEntry;
 import io.aigne.hub.gateway.ModelCatalog;
+import io.aigne.hub.server.InsufficientCredits;
 import io.aigne.hub.provider.Provider;
 import io.aigne.hub.provider.ProviderType;
 import io.aigne.hub.routing.ModelRef;
@@ -18,21 +23,25 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
  * What the AIGNE clients read besides model calls: the public model list ({@code GET /api/ai/models}), availability
  * ({@code GET /api/v2/status}) and the caller's account ({@code GET /api/user/info}, what {@code aigne hub status}
- * shows). This hub has no credit billing, so rates are "0", and the account has credits disabled
- * ({@code enableCredit: false}, no balance, no payment link).
+ * shows). With billing off the account has credits disabled ({@code enableCredit: false}, no balance, no payment
+ * link); with billing on it shows the ledger's balance, and the status answers 402 NOT_ENOUGH when the caller has
+ * no credit left.
  */
 final class AigneInfo {
     private final Authenticator auth;
     private final Router router;
     private final ModelCatalog catalog;
     private final UserStore users;
+    private final Billing billing;
 
-    AigneInfo(Authenticator auth, Router router, ModelCatalog catalog, UserStore users) {
+    AigneInfo(Authenticator auth, Router router, ModelCatalog catalog, UserStore users, Billing billing) {
+        this.billing = billing;
         this.auth = auth;
         this.router = router;
         this.catalog = catalog;
@@ -114,7 +123,13 @@ final class AigneInfo {
     private void status(ServerRequest req, ServerResponse res) {
         String model = req.query().first("model").filter(m -> !m.isBlank()).orElse(null);
         ObjectNode out = Json.object();
-        if (router.providers().stream().noneMatch(Provider::enabled)) {
+        Principal caller = billing.policy().enabled() ? auth.identify(req).orElse(null) : null;
+        if (caller != null && !billing.ledger().account(caller.userId()).available().isPositive()) {
+            String link = billing.purchaseLink(BlockletDiscovery.appUrl(req));
+            unavailable(out, "Hello, in order to continue using AI services, please first buy some credits in the "
+                    + "link below. " + link, 402);
+            out.put("link", link).put("type", InsufficientCredits.TYPE);
+        } else if (router.providers().stream().noneMatch(Provider::enabled)) {
             unavailable(out, "No providers available", 503);
         } else if (model != null) {
             try {
@@ -154,10 +169,26 @@ final class AigneInfo {
             who.putNull("email");
         }
         who.putNull("avatar");
-        out.putNull("creditBalance");
-        out.putNull("paymentLink");
-        out.put("enableCredit", false);
+        BillingPolicy policy = billing.policy();
+        if (policy.enabled()) {
+            CreditAccount account = billing.ledger().account(principal.userId());
+            ObjectNode balance = out.putObject("creditBalance");
+            balance.put("balance", account.available().toPlainString());
+            balance.put("total", account.balance().toPlainString());
+            balance.put("grantCount", billing.ledger().entries(principal.userId(), List.of(CreditEntry.Kind.GRANT,
+                    CreditEntry.Kind.PROMOTION, CreditEntry.Kind.PURCHASE, CreditEntry.Kind.REFUND), null, null, 1, 1)
+                    .count());
+            balance.put("pendingCredit", account.held().toPlainString());
+            out.put("paymentLink", billing.purchaseLink(BlockletDiscovery.appUrl(req)));
+            out.set("currency", policy.currencyJson());
+            out.put("enableCredit", true);
+        } else {
+            out.putNull("creditBalance");
+            out.putNull("paymentLink");
+            out.put("enableCredit", false);
+        }
         out.put("profileLink", BlockletDiscovery.appUrl(req) + "/");
+        out.put("creditPrefix", policy.creditPrefix());
         Exchange.json(res, 200, out);
     }
 }
