@@ -79,14 +79,39 @@ public final class UsageLedger implements AutoCloseable {
         if (journal == null) {
             return 0;
         }
-        List<CallRecord> left = journal.recover();
-        if (!left.isEmpty()) {
-            insert(new ArrayList<>(left));
-            settle(left);
-            LOG.info("recovered {} call records the previous run had not written", left.size());
+        List<CallRecord> journaled = journal.recover();
+        List<CallRecord> missing = withoutWritten(journaled);
+        if (!missing.isEmpty()) {
+            insert(new ArrayList<>(missing));
+            LOG.info("recovered {} call records the previous run had not written", missing.size());
         }
+        // Settling is idempotent: what was settled already is left alone, what was owed is settled now.
+        settle(journaled);
         journal.discardRecovered();
-        return left.size();
+        return missing.size();
+    }
+
+    /** The records whose rows are not in the database yet. */
+    private List<CallRecord> withoutWritten(List<CallRecord> records) {
+        java.util.Set<String> present = new java.util.HashSet<>();
+        for (int from = 0; from < records.size(); from += 500) {
+            List<CallRecord> chunk = records.subList(from, Math.min(records.size(), from + 500));
+            String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement ps = c.prepareStatement("SELECT id FROM model_calls WHERE id IN (" + marks + ")")) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 1, chunk.get(i).id());
+                }
+                try (var rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        present.add(rs.getString(1));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read the call ledger to recover the journal: " + e.getMessage(), e);
+            }
+        }
+        return records.stream().filter(r -> !present.contains(r.id())).toList();
     }
 
     /** Keeps a durable copy of a record now, before it is final (a call that succeeded, before its last bytes). */
@@ -151,9 +176,10 @@ public final class UsageLedger implements AutoCloseable {
                         continue;
                     }
                     batch.add(first);
-                    // Let a burst gather: a short wait turns many single rows into one transaction.
+                    // Let a burst gather for up to the flush interval: many rows, one transaction. Records wait in
+                    // the journal meanwhile, so a longer interval costs visibility, never durability.
                     if (!closing && queue.size() < batchSize) {
-                        Thread.sleep(Math.min(20, flushInterval.toMillis()));
+                        gather();
                     }
                 }
                 queue.drainTo(batch, batchSize - batch.size());
@@ -233,6 +259,18 @@ public final class UsageLedger implements AutoCloseable {
                 batch.retainAll(retry);
                 throw new IllegalStateException(transientFailure.getMessage(), transientFailure);
             }
+        }
+    }
+
+    /** Waits until the batch is full, the flush interval has passed, or the ledger is closing. */
+    private void gather() throws InterruptedException {
+        long deadline = System.nanoTime() + flushInterval.toNanos();
+        while (!closing && queue.size() < batchSize) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            Thread.sleep(Math.min(10, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))));
         }
     }
 
