@@ -47,6 +47,9 @@ class BillingCallsTest {
         rates.save(ModelRate.tokens("openai", "gpt-4o-mini", CallType.CHAT, BigDecimal.ZERO, OUTPUT_RATE));
         rates.save(ModelRate.tokens("openai", "gpt-4o", CallType.CHAT, new BigDecimal("0.000002"),
                 new BigDecimal("0.00001")));
+        rates.save(new ModelRate(null, "openai", "gpt-image-1", CallType.IMAGE, null, BigDecimal.ZERO, BigDecimal.ZERO,
+                null, null, new BigDecimal("0.04"), java.util.Map.of("1024x1024/high", new BigDecimal("0.2")), null,
+                null, ModelRate.Source.MANUAL, false, null, null, null, 0, 0));
         hub.hub().billing().rates().reload();
     }
 
@@ -116,6 +119,17 @@ class BillingCallsTest {
         assertThat(transactions.path("count").asInt()).isEqualTo(2);
         assertThat(transactions.path("list").get(0).path("kind").asText()).isEqualTo("charge");
         assertThat(transactions.path("list").get(0).path("callId").asText()).isEqualTo(callId);
+    }
+
+    @Test
+    void anImageIsChargedAtThePriceOfItsSizeAndQuality() throws Exception {
+        Member m = member("1");
+        HttpResponse<String> response = hub.post("/v1/images/generations", m.key(), "{\"model\":\"openai/gpt-image-1\","
+                + "\"prompt\":\"a cat\",\"size\":\"1024x1024\",\"quality\":\"high\"}");
+        assertThat(response.statusCode()).isEqualTo(200);
+        CallRecord call = awaitCall(response.headers().firstValue("x-aigne-hub-call-id").orElseThrow());
+        assertThat(call.credits()).isEqualTo(Credits.parse("0.2").nanos());
+        assertThat(account(m).balance()).isEqualTo(Credits.parse("0.8"));
     }
 
     @Test

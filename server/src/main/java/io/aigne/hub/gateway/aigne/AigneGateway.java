@@ -160,6 +160,7 @@ public final class AigneGateway {
             ImageRequest request = outputFileType != null && asked.responseFormat() == null
                     ? withResponseFormat(asked, "b64_json") : asked;
             trace.requested(envelope.model(), false);
+            trace.imageOptions(request.size(), request.quality());
             return () -> attempts.run(plan(request.model()), trace, route -> {
                 ImageResponse generated = adapters.of(route.provider()).generateImages(route, request);
                 Usage usage = generated.usage().imageCount() == 0

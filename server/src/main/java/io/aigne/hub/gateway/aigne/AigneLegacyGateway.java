@@ -135,6 +135,7 @@ public final class AigneLegacyGateway {
                     JsonFields.string(body, "size", ""), JsonFields.string(body, "quality", ""),
                     JsonFields.string(body, "style", ""), responseFormat != null ? responseFormat : "b64_json", null, null);
             trace.requested(model, false);
+            trace.imageOptions(request.size(), request.quality());
             return () -> attempts.run(plan(model), trace, route -> {
                 ImageResponse generated = adapters.of(route.provider()).generateImages(route, request);
                 Usage usage = generated.usage().imageCount() == 0

@@ -124,6 +124,11 @@ public final class OpenAiGateway {
             trace.requestBody(bytes);
             OpenAiPayload payload = OpenAiPayload.parse(bytes, kind);
             trace.requested(payload.model(), payload.stream());
+            if (kind == OpenAiPayload.Kind.IMAGES) {
+                // Only for the price tier: the provider judges these fields, the hub relays them as they are.
+                var fields = Json.parseObject(bytes);
+                trace.imageOptions(fields.path("size").asText(null), fields.path("quality").asText(null));
+            }
             List<Route> plan;
             try {
                 plan = router.plan(ModelRef.parse(payload.model(), router::isProviderName));
