@@ -142,8 +142,13 @@ public final class BillingSettings {
         if (!purchaseUrl.isEmpty() && !purchaseUrl.startsWith("https://") && !purchaseUrl.startsWith("http://")) {
             throw new IllegalArgumentException("purchaseUrl: must be an http(s) URL, or empty for the hub's own page");
         }
+        String prefix = text(s, "creditPrefix");
+        // The AIGNE SDK accepts only these prefixes in a call's usage and fails the call on any other.
+        if (!java.util.Set.of("", "$", "€", "¥").contains(prefix)) {
+            throw new IllegalArgumentException("creditPrefix: must be \"$\", \"€\", \"¥\" or empty");
+        }
         return new BillingPolicy(enabled.asBoolean(), base, margin, Credits.of(grant), days, holdTokens,
-                unpriced.equals("refuse"), purchaseUrl, text(s, "creditPrefix"));
+                unpriced.equals("refuse"), purchaseUrl, prefix);
     }
 
     private static BigDecimal decimal(ObjectNode s, String name) {
