@@ -1,8 +1,12 @@
 package io.aigne.hub;
 
+import io.aigne.hub.audit.AuditLog;
+import io.aigne.hub.audit.RequestActors;
 import io.aigne.hub.auth.AccessKeys;
 import io.aigne.hub.auth.IssuedKey;
+import io.aigne.hub.auth.KeyAdmin;
 import io.aigne.hub.auth.OwnerBootstrap;
+import io.aigne.hub.auth.UserAdmin;
 import io.aigne.hub.auth.UserStore;
 import io.aigne.hub.config.HubConfig;
 import io.aigne.hub.gateway.ModelCatalog;
@@ -42,8 +46,10 @@ import io.aigne.hub.store.Database;
 import io.aigne.hub.usage.ModelCallStore;
 import io.aigne.hub.usage.UsageLedger;
 import io.aigne.hub.web.api.AccessKeysApi;
+import io.aigne.hub.web.api.AuditApi;
 import io.aigne.hub.web.api.ModelCallsApi;
 import io.aigne.hub.web.api.ProvidersApi;
+import io.aigne.hub.web.api.UsersApi;
 import io.aigne.hub.web.connect.AccessKeySessionApi;
 import io.aigne.hub.web.connect.ApprovalPage;
 import io.aigne.hub.web.connect.ConnectSessions;
@@ -82,6 +88,7 @@ public final class Hub implements AutoCloseable {
     private final Database database;
     private final UserStore users;
     private final AccessKeys keys;
+    private final AuditLog audit;
     private final ProviderStore providers;
     private final ProviderService providerService;
     private final Router router;
@@ -109,14 +116,17 @@ public final class Hub implements AutoCloseable {
         SecretBox box = new SecretBox(ring, CREDENTIAL_PURPOSE);
         this.users = new UserStore(database.jdbi());
         this.keys = new AccessKeys(database.jdbi(), Duration.ofSeconds(config.security().accessKeyCacheSeconds()));
+        this.audit = new AuditLog(database.jdbi());
         this.providers = new ProviderStore(database.jdbi(), box);
         this.background = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("hub-background-", 0)
                 .daemon(true).factory());
         this.router = new Router(providers, config.routing(), Clock.systemUTC(), background);
-        this.providerService = new ProviderService(providers, router);
+        this.providerService = new ProviderService(providers, router, audit);
         router.reload();
         providerService.syncDeclared(config.providers());
-        this.initialOwnerKey = OwnerBootstrap.ensureOwner(users, keys);
+        UserAdmin userAdmin = new UserAdmin(users, keys, audit);
+        KeyAdmin keyAdmin = new KeyAdmin(keys, audit);
+        this.initialOwnerKey = OwnerBootstrap.ensureOwner(users, userAdmin, keyAdmin);
 
         this.ledger = new UsageLedger(database.dataSource(), dataDir.resolve("ledger-rejected.jsonl"),
                 config.ledger().batchSize(),
@@ -150,8 +160,13 @@ public final class Hub implements AutoCloseable {
                 mediaPublisher);
         this.legacyGateway = new AigneLegacyGateway(auth, router, adapters, translated, calls, mediaPublisher,
                 maxBody);
-        ProvidersApi providersApi = new ProvidersApi(auth, providerService, providers, router, adapters, maxBody);
-        AccessKeysApi keysApi = new AccessKeysApi(auth, keys, users, maxBody);
+        // The one place the client address of audit records comes from.
+        RequestActors actors = RequestActors.fromRemotePeer();
+        ProvidersApi providersApi = new ProvidersApi(auth, actors, providerService, providers, router, adapters,
+                maxBody);
+        AccessKeysApi keysApi = new AccessKeysApi(auth, actors, keys, keyAdmin, users, maxBody);
+        UsersApi usersApi = new UsersApi(auth, actors, users, userAdmin, keys, maxBody);
+        AuditApi auditApi = new AuditApi(auth, audit);
         ModelCallsApi callsApi = new ModelCallsApi(auth, new ModelCallStore(database.jdbi()), router);
         WebSessions webSessions = new WebSessions(Duration.ofSeconds(config.auth().webSessionTtlSeconds()),
                 Clock.systemUTC());
@@ -159,7 +174,7 @@ public final class Hub implements AutoCloseable {
                 Clock.systemUTC());
         SignInPage signIn = new SignInPage(users, webSessions);
         AccessKeySessionApi connectApi = new AccessKeySessionApi(connects);
-        ApprovalPage approval = new ApprovalPage(connects, webSessions, users, keys);
+        ApprovalPage approval = new ApprovalPage(connects, webSessions, users, keyAdmin, actors);
 
         background.scheduleWithFixedDelay(() -> quietly("re-testing refused credentials",
                 () -> router.retestDue(adapters)), 1, 1, TimeUnit.SECONDS);
@@ -171,7 +186,8 @@ public final class Hub implements AutoCloseable {
         List<Consumer<HttpRouting.Builder>> routes = new ArrayList<>(
                 List.of(gateway::register, anthropicGateway::register, aigneGateway::register,
                         legacyGateway::register, providersApi::register, keysApi::register, callsApi::register,
-                        signIn::register, connectApi::register, approval::register));
+                        signIn::register, connectApi::register, approval::register, usersApi::register,
+                        auditApi::register));
         if (mediaStore != null) {
             routes.add(new MediaRoute(mediaStore, Clock.systemUTC())::register);
             long sweepMinutes = Math.max(1, config.media().sweepIntervalMinutes());
@@ -243,6 +259,10 @@ public final class Hub implements AutoCloseable {
 
     public AccessKeys keys() {
         return keys;
+    }
+
+    public AuditLog audit() {
+        return audit;
     }
 
     public UsageLedger ledger() {
