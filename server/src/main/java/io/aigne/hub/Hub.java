@@ -1,8 +1,12 @@
 package io.aigne.hub;
 
+import io.aigne.hub.audit.AuditLog;
+import io.aigne.hub.audit.RequestActors;
 import io.aigne.hub.auth.AccessKeys;
 import io.aigne.hub.auth.IssuedKey;
+import io.aigne.hub.auth.KeyAdmin;
 import io.aigne.hub.auth.OwnerBootstrap;
+import io.aigne.hub.auth.UserAdmin;
 import io.aigne.hub.auth.UserStore;
 import io.aigne.hub.billing.Billing;
 import io.aigne.hub.billing.BillingSettings;
@@ -48,9 +52,11 @@ import io.aigne.hub.usage.CallJournal;
 import io.aigne.hub.usage.ModelCallStore;
 import io.aigne.hub.usage.UsageLedger;
 import io.aigne.hub.web.api.AccessKeysApi;
+import io.aigne.hub.web.api.AuditApi;
 import io.aigne.hub.web.api.CreditsApi;
 import io.aigne.hub.web.api.ModelCallsApi;
 import io.aigne.hub.web.api.ProvidersApi;
+import io.aigne.hub.web.api.UsersApi;
 import io.aigne.hub.web.connect.AccessKeySessionApi;
 import io.aigne.hub.web.connect.ApprovalPage;
 import io.aigne.hub.web.connect.ConnectSessions;
@@ -89,6 +95,7 @@ public final class Hub implements AutoCloseable {
     private final Database database;
     private final UserStore users;
     private final AccessKeys keys;
+    private final AuditLog audit;
     private final ProviderStore providers;
     private final ProviderService providerService;
     private final Router router;
@@ -120,14 +127,17 @@ public final class Hub implements AutoCloseable {
         SecretBox box = new SecretBox(ring, CREDENTIAL_PURPOSE);
         this.users = new UserStore(database.jdbi());
         this.keys = new AccessKeys(database.jdbi(), Duration.ofSeconds(config.security().accessKeyCacheSeconds()));
+        this.audit = new AuditLog(database.jdbi());
         this.providers = new ProviderStore(database.jdbi(), box);
         this.background = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("hub-background-", 0)
                 .daemon(true).factory());
         this.router = new Router(providers, config.routing(), Clock.systemUTC(), background);
-        this.providerService = new ProviderService(providers, router);
+        this.providerService = new ProviderService(providers, router, audit);
         router.reload();
         providerService.syncDeclared(config.providers());
-        this.initialOwnerKey = OwnerBootstrap.ensureOwner(users, keys);
+        UserAdmin userAdmin = new UserAdmin(users, keys, audit);
+        KeyAdmin keyAdmin = new KeyAdmin(keys, audit);
+        this.initialOwnerKey = OwnerBootstrap.ensureOwner(users, userAdmin, keyAdmin);
 
         this.billingSettings = new BillingSettings(database.jdbi(), config.billing());
         this.rateCard = new RateCard(new RateStore(database.jdbi()));
@@ -175,10 +185,15 @@ public final class Hub implements AutoCloseable {
                 mediaPublisher);
         this.legacyGateway = new AigneLegacyGateway(auth, router, adapters, translated, calls, mediaPublisher,
                 maxBody);
-        ProvidersApi providersApi = new ProvidersApi(auth, providerService, providers, router, adapters, maxBody);
-        AccessKeysApi keysApi = new AccessKeysApi(auth, keys, users, maxBody);
+        // The one place the client address of audit records comes from.
+        RequestActors actors = RequestActors.fromRemotePeer();
+        ProvidersApi providersApi = new ProvidersApi(auth, actors, providerService, providers, router, adapters,
+                maxBody);
+        AccessKeysApi keysApi = new AccessKeysApi(auth, actors, keys, keyAdmin, users, maxBody);
+        UsersApi usersApi = new UsersApi(auth, actors, users, userAdmin, keys, maxBody);
+        AuditApi auditApi = new AuditApi(auth, audit);
         ModelCallsApi callsApi = new ModelCallsApi(auth, new ModelCallStore(database.jdbi()), router);
-        CreditsApi creditsApi = new CreditsApi(auth, billing, users, new PublicOrigin(config.server().publicUrl()),
+        CreditsApi creditsApi = new CreditsApi(auth, actors, audit, billing, users, new PublicOrigin(config.server().publicUrl()),
                 maxBody);
         WebSessions webSessions = new WebSessions(Duration.ofSeconds(config.auth().webSessionTtlSeconds()),
                 Clock.systemUTC());
@@ -186,7 +201,7 @@ public final class Hub implements AutoCloseable {
                 Clock.systemUTC());
         SignInPage signIn = new SignInPage(users, webSessions);
         AccessKeySessionApi connectApi = new AccessKeySessionApi(connects);
-        ApprovalPage approval = new ApprovalPage(connects, webSessions, users, keys);
+        ApprovalPage approval = new ApprovalPage(connects, webSessions, users, keyAdmin, actors);
 
         background.scheduleWithFixedDelay(() -> quietly("re-testing refused credentials",
                 () -> router.retestDue(adapters)), 1, 1, TimeUnit.SECONDS);
@@ -208,7 +223,8 @@ public final class Hub implements AutoCloseable {
                 List.of(gateway::register, anthropicGateway::register, aigneGateway::register,
                         legacyGateway::register, providersApi::register, keysApi::register, callsApi::register,
                         creditsApi::register,
-                        signIn::register, connectApi::register, approval::register));
+                        signIn::register, connectApi::register, approval::register, usersApi::register,
+                        auditApi::register));
         if (mediaStore != null) {
             routes.add(new MediaRoute(mediaStore, Clock.systemUTC())::register);
             long sweepMinutes = Math.max(1, config.media().sweepIntervalMinutes());
@@ -280,6 +296,10 @@ public final class Hub implements AutoCloseable {
 
     public AccessKeys keys() {
         return keys;
+    }
+
+    public AuditLog audit() {
+        return audit;
     }
 
     public UsageLedger ledger() {

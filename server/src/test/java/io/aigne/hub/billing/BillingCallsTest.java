@@ -268,6 +268,9 @@ class BillingCallsTest {
         assertThat(refund.statusCode()).isEqualTo(201);
         assertThat(hub.post("/api/admin/credits/refunds", hub.ownerKey(), "{\"callId\":\"" + callId + "\"}")
                 .statusCode()).isEqualTo(409);
+        JsonNode audited = TestHub.json(hub.get("/api/admin/audit?action=credit.&targetId=" + m.user().id(),
+                hub.ownerKey()));
+        assertThat(audited.path("count").asInt()).as("the grant and the refund are audited").isEqualTo(2);
         JsonNode accountView = TestHub.json(hub.get("/api/admin/credits/accounts/" + m.user().name(), hub.ownerKey()));
         assertThat(accountView.path("total").asText()).isEqualTo("20");
         assertThat(accountView.path("ledgerSum").asText()).isEqualTo("20");

@@ -2,6 +2,10 @@ package io.aigne.hub.web.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aigne.hub.audit.Actor;
+import io.aigne.hub.audit.AuditEvent;
+import io.aigne.hub.audit.AuditLog;
+import io.aigne.hub.audit.RequestActors;
 import io.aigne.hub.auth.Principal;
 import io.aigne.hub.auth.User;
 import io.aigne.hub.auth.UserStore;
@@ -31,13 +35,18 @@ public final class CreditsApi {
             CreditEntry.Kind.PROMOTION, CreditEntry.Kind.PURCHASE, CreditEntry.Kind.REFUND);
 
     private final Authenticator auth;
+    private final RequestActors actors;
+    private final AuditLog audit;
     private final Billing billing;
     private final UserStore users;
     private final PublicOrigin origin;
     private final long maxBodyBytes;
 
-    public CreditsApi(Authenticator auth, Billing billing, UserStore users, PublicOrigin origin, long maxBodyBytes) {
+    public CreditsApi(Authenticator auth, RequestActors actors, AuditLog audit, Billing billing, UserStore users,
+                      PublicOrigin origin, long maxBodyBytes) {
         this.auth = auth;
+        this.actors = actors;
+        this.audit = audit;
         this.billing = billing;
         this.users = users;
         this.origin = origin;
@@ -162,11 +171,16 @@ public final class CreditsApi {
         }
         Long expiresAt = days == null ? null : System.currentTimeMillis() + days * 86_400_000L;
         String externalId = Fields.text(body, "idempotencyKey");
-        CreditEntry entry = billing.ledger().grant(user.id(), kind, amount, expiresAt,
-                        externalId == null ? null : "admin:" + externalId, Fields.text(body, "description"),
-                        admin.userName())
-                .orElseThrow(() -> new ApiException(409, "invalid_request_error", "already_granted",
-                        "idempotencyKey", "a grant with this idempotencyKey was already made"));
+        Actor actor = actors.of(req, admin);
+        CreditEntry entry = audit.inTransaction(() -> {
+            CreditEntry made = billing.ledger().grant(user.id(), kind, amount, expiresAt,
+                            externalId == null ? null : "admin:" + externalId, Fields.text(body, "description"),
+                            admin.userName())
+                    .orElseThrow(() -> new ApiException(409, "invalid_request_error", "already_granted",
+                            "idempotencyKey", "a grant with this idempotencyKey was already made"));
+            audit.record(AuditEvent.of(actor, "credit.grant", "user", user.id(), null, entryView(made)));
+            return made;
+        });
         Exchange.json(res, 201, entryView(entry));
     }
 
@@ -178,9 +192,14 @@ public final class CreditsApi {
             throw ApiException.invalid("callId", "callId: the id of the charged call to refund is required");
         }
         String reason = Fields.text(body, "reason");
-        CreditEntry entry = billing.ledger().refund(callId, reason == null ? "refund" : reason, admin.userName())
-                .orElseThrow(() -> new ApiException(409, "invalid_request_error", "not_refundable", "callId",
-                        "call '" + callId + "' was not charged, or was refunded already"));
+        Actor actor = actors.of(req, admin);
+        CreditEntry entry = audit.inTransaction(() -> {
+            CreditEntry made = billing.ledger().refund(callId, reason == null ? "refund" : reason, admin.userName())
+                    .orElseThrow(() -> new ApiException(409, "invalid_request_error", "not_refundable", "callId",
+                            "call '" + callId + "' was not charged, or was refunded already"));
+            audit.record(AuditEvent.of(actor, "credit.refund", "user", made.userId(), null, entryView(made)));
+            return made;
+        });
         Exchange.json(res, 201, entryView(entry));
     }
 
@@ -202,8 +221,14 @@ public final class CreditsApi {
     private void updateSettings(ServerRequest req, ServerResponse res) {
         Principal p = auth.requireAdmin(req);
         ObjectNode body = Exchange.jsonBody(req, maxBodyBytes);
+        Actor actor = actors.of(req, p);
         try {
-            billing.settings().update(body, p.userName());
+            audit.useTransaction(() -> {
+                ObjectNode before = billing.settings().view();
+                billing.settings().update(body, p.userName());
+                audit.record(AuditEvent.of(actor, "setting.update", "setting", "billing", before,
+                        billing.settings().view()));
+            });
         } catch (IllegalArgumentException e) {
             String field = e.getMessage().contains(":") ? e.getMessage().substring(0, e.getMessage().indexOf(':')) : null;
             throw ApiException.invalid(field, e.getMessage());
