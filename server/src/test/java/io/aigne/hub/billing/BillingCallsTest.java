@@ -133,6 +133,18 @@ class BillingCallsTest {
     }
 
     @Test
+    void theAigneDoorTellsTheCallersWhatTheCallCost() {
+        Member m = member("10");
+        HttpResponse<String> response = hub.post("/api/v2/chat", m.key(), "{\"input\":{\"messages\":[{\"role\":"
+                + "\"user\",\"content\":\"hi\"}],\"modelOptions\":{\"model\":\"openai/gpt-4o\"}},"
+                + "\"agent\":\"$CHAT_MODEL\",\"options\":{}}");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode usage = TestHub.json(response).path("usage");
+        assertThat(usage.path("aigneHubCredits").decimalValue()).isEqualByComparingTo("0.000092");
+        assertThat(usage.has("creditPrefix")).as("an empty prefix is left out; the SDK refuses it").isFalse();
+    }
+
+    @Test
     void aStreamedCallIsChargedToo() throws Exception {
         Member m = member("10");
         HttpResponse<String> response = hub.post("/v1/chat/completions", m.key(), "{\"model\":\"openai/gpt-4o\","

@@ -102,12 +102,13 @@ public final class AigneGateway {
             return () -> attempts.run(plan(request.model()), trace, route -> {
                 ProviderAdapter adapter = adapters.of(route.provider());
                 String modelWithProvider = modelWithProvider(route);
+                CallCredits credits = new CallCredits(calls.billing(), route, CallType.CHAT);
                 if (request.stream()) {
                     translated.stream(route, adapter, request, trace, res,
-                            new AigneStreamEncoder(request, modelWithProvider));
+                            new AigneStreamEncoder(request, modelWithProvider, credits));
                 } else {
                     translated.chat(route, adapter, request, trace, res,
-                            r -> Json.bytes(AigneChatCodec.toJson(r, request, modelWithProvider)));
+                            r -> Json.bytes(AigneChatCodec.toJson(r, request, modelWithProvider, credits)));
                 }
             });
         });
