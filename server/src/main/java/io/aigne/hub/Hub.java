@@ -4,6 +4,11 @@ import io.aigne.hub.auth.AccessKeys;
 import io.aigne.hub.auth.IssuedKey;
 import io.aigne.hub.auth.OwnerBootstrap;
 import io.aigne.hub.auth.UserStore;
+import io.aigne.hub.billing.payment.CreditGrants;
+import io.aigne.hub.billing.payment.CreditPurchases;
+import io.aigne.hub.billing.payment.PaymentSettings;
+import io.aigne.hub.billing.payment.PaymentStore;
+import io.aigne.hub.config.ConfigException;
 import io.aigne.hub.config.HubConfig;
 import io.aigne.hub.gateway.ModelCatalog;
 import io.aigne.hub.gateway.StreamWatchdog;
@@ -42,11 +47,13 @@ import io.aigne.hub.store.Database;
 import io.aigne.hub.usage.ModelCallStore;
 import io.aigne.hub.usage.UsageLedger;
 import io.aigne.hub.web.api.AccessKeysApi;
+import io.aigne.hub.web.api.CreditPurchaseApi;
 import io.aigne.hub.web.api.ModelCallsApi;
 import io.aigne.hub.web.api.ProvidersApi;
 import io.aigne.hub.web.connect.AccessKeySessionApi;
 import io.aigne.hub.web.connect.ApprovalPage;
 import io.aigne.hub.web.connect.ConnectSessions;
+import io.aigne.hub.web.credits.PurchasePage;
 import io.aigne.hub.web.session.SignInPage;
 import io.aigne.hub.web.session.WebSessions;
 import org.slf4j.Logger;
@@ -97,13 +104,19 @@ public final class Hub implements AutoCloseable {
     private final AnthropicGateway anthropicGateway;
     private final AigneGateway aigneGateway;
     private final AigneLegacyGateway legacyGateway;
+    private final CreditPurchases purchases;
     private volatile boolean closed;
 
-    private Hub(HubConfig config) {
+    private Hub(HubConfig config, CreditGrants creditGrants) {
         this.config = config;
         Path dataDir = Path.of(config.dataDir());
         // Before anything is opened: a certificate mistake stops the start with nothing to clean up.
         this.tlsCertificate = ServerTls.load(config.server(), dataDir);
+        PaymentSettings paymentSettings = PaymentSettings.from(config.payments());
+        if (paymentSettings.enabled() && creditGrants == null) {
+            throw new ConfigException("payments.provider is " + paymentSettings.provider() + " but this hub has no "
+                    + "credit ledger to book purchased credits into; set payments.provider to none");
+        }
         this.database = Database.open(config.database(), dataDir);
         MasterKeyRing ring = MasterKeyRing.load(config.security(), dataDir);
         SecretBox box = new SecretBox(ring, CREDENTIAL_PURPOSE);
@@ -140,7 +153,8 @@ public final class Hub implements AutoCloseable {
         TranslatedCalls translated = new TranslatedCalls(router, watchdog,
                 Duration.ofMillis(config.upstream().drainAfterDisconnectMillis()));
         MediaStore mediaStore = openMediaStore(config.media(), dataDir);
-        MediaPublisher mediaPublisher = new MediaPublisher(mediaStore, new PublicOrigin(config.server().publicUrl()));
+        PublicOrigin publicOrigin = new PublicOrigin(config.server().publicUrl());
+        MediaPublisher mediaPublisher = new MediaPublisher(mediaStore, publicOrigin);
         this.calls = new CallScope(ledger);
         this.gateway = new OpenAiGateway(auth, router, adapters, translated, openAi, calls, watchdog, catalog,
                 new OpenAiGateway.Limits(maxBody, config.upstream().maxResponseBytes(),
@@ -160,6 +174,11 @@ public final class Hub implements AutoCloseable {
         SignInPage signIn = new SignInPage(users, webSessions);
         AccessKeySessionApi connectApi = new AccessKeySessionApi(connects);
         ApprovalPage approval = new ApprovalPage(connects, webSessions, users, keys);
+        this.purchases = new CreditPurchases(paymentSettings,
+                CreditPurchases.providerFor(paymentSettings, Clock.systemUTC()), new PaymentStore(database.jdbi()),
+                creditGrants, Clock.systemUTC(), Duration.ofSeconds(10));
+        CreditPurchaseApi purchaseApi = new CreditPurchaseApi(auth, purchases, publicOrigin, maxBody);
+        PurchasePage purchasePage = new PurchasePage(purchases, webSessions, publicOrigin);
 
         background.scheduleWithFixedDelay(() -> quietly("re-testing refused credentials",
                 () -> router.retestDue(adapters)), 1, 1, TimeUnit.SECONDS);
@@ -171,7 +190,8 @@ public final class Hub implements AutoCloseable {
         List<Consumer<HttpRouting.Builder>> routes = new ArrayList<>(
                 List.of(gateway::register, anthropicGateway::register, aigneGateway::register,
                         legacyGateway::register, providersApi::register, keysApi::register, callsApi::register,
-                        signIn::register, connectApi::register, approval::register));
+                        signIn::register, connectApi::register, approval::register, purchaseApi::register,
+                        purchasePage::register));
         if (mediaStore != null) {
             routes.add(new MediaRoute(mediaStore, Clock.systemUTC())::register);
             long sweepMinutes = Math.max(1, config.media().sweepIntervalMinutes());
@@ -196,12 +216,19 @@ public final class Hub implements AutoCloseable {
     }
 
     public static Hub start(HubConfig config) {
+        return start(config, null);
+    }
+
+    /**
+     * @param creditGrants where purchased credits are booked; needed when {@code payments.provider} is not none
+     */
+    public static Hub start(HubConfig config, CreditGrants creditGrants) {
         // Helidon logs through java.util.logging; route it into the same SLF4J/logback output as the hub.
         if (!SLF4JBridgeHandler.isInstalled()) {
             SLF4JBridgeHandler.removeHandlersForRootLogger();
             SLF4JBridgeHandler.install();
         }
-        return new Hub(config);
+        return new Hub(config, creditGrants);
     }
 
     /** The plain HTTP port, or {@link HubServer#OFF} when {@code server.tls.httpEnabled} is false. */
@@ -257,6 +284,11 @@ public final class Hub implements AutoCloseable {
         return providerService;
     }
 
+    /** Buying credits: checkouts, the provider's webhook, the payment link. */
+    public CreditPurchases purchases() {
+        return purchases;
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
@@ -271,6 +303,7 @@ public final class Hub implements AutoCloseable {
         quietly("recording key use", keys::flushLastUsed);
         watchdog.close();
         upstreamClient.close();
+        purchases.close();
         database.close();
         LOG.info("stopped; {} call records written by this run", ledger.written());
     }

@@ -54,6 +54,7 @@ public final class TestHub implements AutoCloseable {
         private final Map<String, String> env = new HashMap<>();
         private final List<ProviderDeclaration> providers = new ArrayList<>();
         private Path dataDir;
+        private io.aigne.hub.billing.payment.CreditGrants creditGrants;
 
         private Builder() {
             env.put("AIGNE_HUB_SERVER_PORT", "0");
@@ -102,6 +103,12 @@ public final class TestHub implements AutoCloseable {
             return this;
         }
 
+        /** Where purchased credits are booked (needed when payments are configured, see FakeStripe#configure). */
+        public Builder creditGrants(io.aigne.hub.billing.payment.CreditGrants grants) {
+            this.creditGrants = grants;
+            return this;
+        }
+
         public Builder postgres(String jdbcUrl) {
             env.put("AIGNE_HUB_DATABASE_URL", jdbcUrl);
             return this;
@@ -113,8 +120,9 @@ public final class TestHub implements AutoCloseable {
                 env.put("AIGNE_HUB_DATA_DIR", dir.toString());
                 HubConfig base = ConfigLoader.load(java.util.Optional.empty(), env);
                 HubConfig config = new HubConfig(base.server(), base.dataDir(), base.database(), base.security(),
-                        base.upstream(), base.routing(), base.ledger(), providers, base.media(), base.auth());
-                return new TestHub(Hub.start(config), dir, dataDir == null);
+                        base.upstream(), base.routing(), base.ledger(), providers, base.media(), base.auth(),
+                        base.payments());
+                return new TestHub(Hub.start(config, creditGrants), dir, dataDir == null);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
