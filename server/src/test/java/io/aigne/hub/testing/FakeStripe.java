@@ -60,11 +60,15 @@ public final class FakeStripe extends FakeProviderServer<FakeStripe.Request> {
     private static final Pattern TOP_LEVEL = Pattern.compile(
             "mode|success_url|cancel_url|client_reference_id|customer|customer_email|locale|expires_at"
                     + "|allow_promotion_codes|billing_address_collection|submit_type|ui_mode");
-    private static final Pattern NESTED = Pattern.compile(
-            "(metadata\\[[^\\[\\]]+]|line_items\\[\\d+]\\[(quantity|price|price_data\\[(currency|unit_amount"
-                    + "|unit_amount_decimal|product|product_data\\[(name|description)]|tax_behavior)])]"
-                    + "|payment_method_types\\[\\d+]|adaptive_pricing\\[enabled]"
-                    + "|payment_intent_data\\[(description|metadata\\[[^\\[\\]]+])])");
+    private static final Pattern NESTED = Pattern.compile(String.join("|",
+            "metadata\\[[^\\[\\]]+]",
+            "line_items\\[\\d+]\\[(quantity|price)]",
+            "line_items\\[\\d+]\\[price_data]\\[(currency|unit_amount|unit_amount_decimal|product|tax_behavior)]",
+            "line_items\\[\\d+]\\[price_data]\\[product_data]\\[(name|description)]",
+            "payment_method_types\\[\\d+]",
+            "adaptive_pricing\\[enabled]",
+            "payment_intent_data\\[description]",
+            "payment_intent_data\\[metadata]\\[[^\\[\\]]+]"));
     private static final Set<String> MODES = Set.of("payment", "subscription", "setup");
 
     /** One API request as received; {@code form} holds the decoded parameters in the order sent. */

@@ -36,20 +36,17 @@ final class StripeSignature {
             if (eq <= 0) {
                 continue;
             }
-            String key = item.substring(0, eq).trim();
-            String value = item.substring(eq + 1).trim();
+            String key = item.substring(0, eq);
+            String value = item.substring(eq + 1);
             if (key.equals("t") && timestamp == null) {
                 try {
                     timestamp = Long.parseLong(value);
                 } catch (NumberFormatException e) {
                     throw new WebhookRejected("the " + HEADER + " timestamp is not a number");
                 }
-            } else if (key.equals(SCHEME) && value.length() == 64) {
-                try {
-                    signatures.add(HexFormat.of().parseHex(value));
-                } catch (IllegalArgumentException ignored) {
-                    // not hex: cannot match; the remaining values may
-                }
+            } else if (key.equals(SCHEME)) {
+                // compared as Stripe writes it (lower-case hex), as Stripe's own libraries do
+                signatures.add(value.getBytes(StandardCharsets.US_ASCII));
             }
         }
         if (timestamp == null) {
@@ -58,7 +55,7 @@ final class StripeSignature {
         if (signatures.isEmpty()) {
             throw new WebhookRejected("the " + HEADER + " header has no " + SCHEME + " signature");
         }
-        byte[] expected = hmac(secret, timestamp, payload);
+        byte[] expected = HexFormat.of().formatHex(hmac(secret, timestamp, payload)).getBytes(StandardCharsets.US_ASCII);
         if (signatures.stream().noneMatch(s -> MessageDigest.isEqual(expected, s))) {
             throw new WebhookRejected("the " + HEADER + " signature does not match this delivery; check that "
                     + "payments.stripe.webhookSecret is the signing secret of this webhook endpoint");
