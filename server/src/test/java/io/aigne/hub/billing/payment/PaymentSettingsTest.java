@@ -76,6 +76,21 @@ class PaymentSettingsTest {
         }
     }
 
+    @Test
+    void theDocumentedExampleConfigurationEnablesStripeWithTheSecretsFromTheEnvironment() {
+        Path example = Path.of("../config/aigne-hub.example.yaml");
+        Map<String, String> env = Map.of("STRIPE_SECRET_KEY", KEY, "STRIPE_WEBHOOK_SECRET", SECRET,
+                "AIGNE_HUB_PAYMENTS_PROVIDER", "stripe");
+
+        PaymentSettings settings = PaymentSettings.from(ConfigLoader.load(Optional.of(example), env).payments());
+
+        assertThat(settings.enabled()).isTrue();
+        assertThat(settings.stripe().apiKey()).isEqualTo(KEY);
+        assertThat(settings.stripe().webhookSecret()).isEqualTo(SECRET);
+        assertThat(settings.price().formatPerCredit()).isEqualTo("1 USD");
+        assertThat(settings.price().maxCredits()).isEqualTo(10_000);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "AIGNE_HUB_PAYMENTS_PROVIDER|paypal|payments.provider must be 'none' or 'stripe'",
