@@ -157,7 +157,11 @@ public final class CreditPurchases implements AutoCloseable {
             // Seen but not finished: still in progress elsewhere, or its handler died. Handle it again; the claim
             // below lets only one of them book.
         }
-        Optional<Purchase> found = store.forSession(name, session.id(), session.metadata().get(META_PURCHASE), now);
+        Optional<Purchase> found = store.bySession(name, session.id());
+        boolean unrecorded = found.isEmpty() && session.metadata().containsKey(META_PURCHASE);
+        if (unrecorded) {
+            found = store.unrecorded(name, session.metadata().get(META_PURCHASE));
+        }
         if (found.isEmpty()) {
             LOG.info("{} event {} ({}) is about session {}, which this hub did not create; ignored", name, event.id(),
                     event.type(), session.id());
@@ -169,6 +173,9 @@ public final class CreditPurchases implements AutoCloseable {
             LOG.warn("{} event {} ({}) for purchase {} does not match what was sold, nothing booked: {}", name,
                     event.id(), event.type(), purchase.id(), mismatch);
             return settle(event, "mismatch", mismatch, false);
+        }
+        if (unrecorded && !store.bindSession(purchase.id(), session.id(), now)) {
+            return settle(event, "mismatch", "the purchase named in the metadata belongs to another session", false);
         }
         return switch (event.kind()) {
             case PAID -> grantOnce(event, purchase);

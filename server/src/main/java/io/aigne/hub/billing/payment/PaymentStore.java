@@ -48,26 +48,30 @@ public final class PaymentStore {
                 .bind("id", id).bind("error", error).bind("now", now).execute());
     }
 
+    /** The purchase whose provider session this is. */
+    Optional<Purchase> bySession(String provider, String sessionId) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT * FROM payment_checkouts WHERE provider = :provider AND session_id = :sessionId")
+                .bind("provider", provider).bind("sessionId", sessionId).map((rs, ctx) -> map(rs)).findOne());
+    }
+
     /**
-     * The purchase a provider session belongs to: by session id, else by the purchase id the session's metadata
-     * names (a session the hub created but could not record, e.g. because it stopped right after asking), which
-     * is then bound to the session.
+     * A purchase the hub asked the provider for but whose session id it never recorded (it stopped right after
+     * asking): found by the purchase id the session's metadata names.
      */
-    Optional<Purchase> forSession(String provider, String sessionId, String purchaseId, long now) {
-        return jdbi.inTransaction(h -> {
-            Optional<Purchase> bySession = h.createQuery(
-                            "SELECT * FROM payment_checkouts WHERE provider = :provider AND session_id = :sessionId")
-                    .bind("provider", provider).bind("sessionId", sessionId).map((rs, ctx) -> map(rs)).findOne();
-            if (bySession.isPresent() || purchaseId == null) {
-                return bySession;
-            }
-            int bound = h.createUpdate("""
-                            UPDATE payment_checkouts SET session_id = :sessionId, updated_at = :now
-                            WHERE id = :id AND provider = :provider AND session_id IS NULL""")
-                    .bind("id", purchaseId).bind("provider", provider).bind("sessionId", sessionId).bind("now", now)
-                    .execute();
-            return bound == 1 ? byId(h, purchaseId) : Optional.empty();
-        });
+    Optional<Purchase> unrecorded(String provider, String purchaseId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT * FROM payment_checkouts
+                        WHERE id = :id AND provider = :provider AND session_id IS NULL""")
+                .bind("id", purchaseId).bind("provider", provider).map((rs, ctx) -> map(rs)).findOne());
+    }
+
+    /** Records the session id of such a purchase; false if it meanwhile belongs to another session. */
+    boolean bindSession(String id, String sessionId, long now) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        UPDATE payment_checkouts SET session_id = :sessionId, updated_at = :now
+                        WHERE id = :id AND (session_id IS NULL OR session_id = :sessionId)""")
+                .bind("id", id).bind("sessionId", sessionId).bind("now", now).execute()) == 1;
     }
 
     public Optional<Purchase> byId(String id) {

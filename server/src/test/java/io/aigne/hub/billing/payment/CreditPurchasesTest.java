@@ -3,7 +3,6 @@ package io.aigne.hub.billing.payment;
 import io.aigne.hub.auth.Role;
 import io.aigne.hub.auth.User;
 import io.aigne.hub.auth.UserStore;
-import io.aigne.hub.config.HubConfig.PaymentsConfig;
 import io.aigne.hub.server.ApiException;
 import io.aigne.hub.store.Database;
 import io.aigne.hub.testing.FakeStripe;
@@ -182,7 +181,7 @@ class CreditPurchasesTest {
                         assertThat(e.param()).isEqualTo("credits");
                     }).hasMessageContaining("from 10 to 5000");
             assertThatThrownBy(() -> purchases.startCheckout(ann.id(), 5001, ORIGIN)).isInstanceOf(ApiException.class);
-            CreditPurchases off = new CreditPurchases(PaymentSettings.from(PaymentsConfig.DEFAULTS), null, store, null,
+            CreditPurchases off = new CreditPurchases(PaymentSettings.DISABLED, null, store, null,
                     Clock.systemUTC(), Duration.ZERO);
             assertThatThrownBy(() -> off.startCheckout(ann.id(), 100, ORIGIN))
                     .isInstanceOfSatisfying(ApiException.class, e -> {
@@ -343,6 +342,11 @@ class CreditPurchasesTest {
                     recorded.id(), ann.id(), 300, "usd", "30 AIGNE Hub credits", ORIGIN + "/ok", ORIGIN + "/no",
                     Map.of(CreditPurchases.META_USER, ann.id(), CreditPurchases.META_CREDITS, "30",
                             CreditPurchases.META_PURCHASE, recorded.id())));
+
+            WebhookResult otherBuyer = deliver(stripe.eventAbout(opened.id(), "checkout.session.completed",
+                    s -> s.put("payment_status", "paid").put("client_reference_id", bob.id())));
+            assertThat(otherBuyer.outcome()).isEqualTo("mismatch");
+            assertThat(store.byId(recorded.id()).orElseThrow().sessionId()).as("not bound by a mismatch").isNull();
 
             assertThat(deliver(stripe.pay(opened.id())).granted()).isTrue();
             assertThat(store.byId(recorded.id()).orElseThrow().sessionId()).isEqualTo(opened.id());

@@ -12,9 +12,11 @@ import io.aigne.hub.testing.TestHub;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -212,8 +214,8 @@ class CreditPurchaseApiTest {
     }
 
     @Test
-    void stripeWithoutALedgerToBookIntoStopsTheStart() {
-        assertThatThrownBy(() -> stripe.configure(TestHub.builder()).start())
+    void stripeWithoutALedgerToBookIntoStopsTheStart(@TempDir Path dataDir) {
+        assertThatThrownBy(() -> stripe.configure(TestHub.builder()).dataDir(dataDir).start())
                 .isInstanceOf(ConfigException.class).hasMessageContaining("no credit ledger");
     }
 }
