@@ -2,7 +2,7 @@ package io.aigne.hub.billing.payment;
 
 /**
  * A payment service that sells credits through a hosted checkout page and reports the outcome by signed webhook
- * deliveries. Implementations hold no state of their own: what was sold to whom is kept by {@link CreditPurchases}.
+ * deliveries. Implementations keep no record of purchases: what was sold to whom is kept by {@link CreditPurchases}.
  */
 public interface PaymentProvider extends AutoCloseable {
     /** The provider's name in URLs, configuration and the purchases table, e.g. {@code stripe}. */
