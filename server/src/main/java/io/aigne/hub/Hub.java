@@ -11,8 +11,12 @@ import io.aigne.hub.auth.UserStore;
 import io.aigne.hub.billing.Billing;
 import io.aigne.hub.billing.BillingSettings;
 import io.aigne.hub.billing.CreditLedger;
+import io.aigne.hub.billing.LedgerCreditGrants;
 import io.aigne.hub.billing.RateCard;
 import io.aigne.hub.billing.RateStore;
+import io.aigne.hub.billing.payment.CreditPurchases;
+import io.aigne.hub.billing.payment.PaymentSettings;
+import io.aigne.hub.billing.payment.PaymentStore;
 import io.aigne.hub.config.HubConfig;
 import io.aigne.hub.gateway.ModelCatalog;
 import io.aigne.hub.gateway.StreamWatchdog;
@@ -53,6 +57,7 @@ import io.aigne.hub.usage.ModelCallStore;
 import io.aigne.hub.usage.UsageLedger;
 import io.aigne.hub.web.api.AccessKeysApi;
 import io.aigne.hub.web.api.AuditApi;
+import io.aigne.hub.web.api.CreditPurchaseApi;
 import io.aigne.hub.web.api.CreditsApi;
 import io.aigne.hub.web.api.ModelCallsApi;
 import io.aigne.hub.web.api.ProvidersApi;
@@ -60,6 +65,7 @@ import io.aigne.hub.web.api.UsersApi;
 import io.aigne.hub.web.connect.AccessKeySessionApi;
 import io.aigne.hub.web.connect.ApprovalPage;
 import io.aigne.hub.web.connect.ConnectSessions;
+import io.aigne.hub.web.credits.PurchasePage;
 import io.aigne.hub.web.session.SignInPage;
 import io.aigne.hub.web.session.WebSessions;
 import org.slf4j.Logger;
@@ -115,6 +121,7 @@ public final class Hub implements AutoCloseable {
     private final AnthropicGateway anthropicGateway;
     private final AigneGateway aigneGateway;
     private final AigneLegacyGateway legacyGateway;
+    private final CreditPurchases purchases;
     private volatile boolean closed;
 
     private Hub(HubConfig config) {
@@ -122,6 +129,7 @@ public final class Hub implements AutoCloseable {
         Path dataDir = Path.of(config.dataDir());
         // Before anything is opened: a certificate mistake stops the start with nothing to clean up.
         this.tlsCertificate = ServerTls.load(config.server(), dataDir);
+        PaymentSettings paymentSettings = PaymentSettings.from(config.payments());
         this.database = Database.open(config.database(), dataDir);
         MasterKeyRing ring = MasterKeyRing.load(config.security(), dataDir);
         SecretBox box = new SecretBox(ring, CREDENTIAL_PURPOSE);
@@ -175,8 +183,9 @@ public final class Hub implements AutoCloseable {
         TranslatedCalls translated = new TranslatedCalls(router, watchdog,
                 Duration.ofMillis(config.upstream().drainAfterDisconnectMillis()));
         MediaStore mediaStore = openMediaStore(config.media(), dataDir);
-        MediaPublisher mediaPublisher = new MediaPublisher(mediaStore, new PublicOrigin(config.server().publicUrl()));
-        this.calls = new CallScope(ledger, billing, new PublicOrigin(config.server().publicUrl()));
+        PublicOrigin publicOrigin = new PublicOrigin(config.server().publicUrl());
+        MediaPublisher mediaPublisher = new MediaPublisher(mediaStore, publicOrigin);
+        this.calls = new CallScope(ledger, billing, publicOrigin);
         this.gateway = new OpenAiGateway(auth, router, adapters, translated, openAi, calls, watchdog, catalog,
                 new OpenAiGateway.Limits(maxBody, config.upstream().maxResponseBytes(),
                         Duration.ofMillis(config.upstream().drainAfterDisconnectMillis())), mediaPublisher);
@@ -193,8 +202,7 @@ public final class Hub implements AutoCloseable {
         UsersApi usersApi = new UsersApi(auth, actors, users, userAdmin, keys, maxBody);
         AuditApi auditApi = new AuditApi(auth, audit);
         ModelCallsApi callsApi = new ModelCallsApi(auth, new ModelCallStore(database.jdbi()), router);
-        CreditsApi creditsApi = new CreditsApi(auth, actors, audit, billing, users, new PublicOrigin(config.server().publicUrl()),
-                maxBody);
+        CreditsApi creditsApi = new CreditsApi(auth, actors, audit, billing, users, publicOrigin, maxBody);
         WebSessions webSessions = new WebSessions(Duration.ofSeconds(config.auth().webSessionTtlSeconds()),
                 Clock.systemUTC());
         ConnectSessions connects = new ConnectSessions(Duration.ofSeconds(config.auth().connectSessionTtlSeconds()),
@@ -202,6 +210,11 @@ public final class Hub implements AutoCloseable {
         SignInPage signIn = new SignInPage(users, webSessions);
         AccessKeySessionApi connectApi = new AccessKeySessionApi(connects);
         ApprovalPage approval = new ApprovalPage(connects, webSessions, users, keyAdmin, actors);
+        this.purchases = new CreditPurchases(paymentSettings,
+                CreditPurchases.providerFor(paymentSettings, Clock.systemUTC()), new PaymentStore(database.jdbi()),
+                new LedgerCreditGrants(credits), Clock.systemUTC(), Duration.ofSeconds(10));
+        CreditPurchaseApi purchaseApi = new CreditPurchaseApi(auth, purchases, publicOrigin, maxBody);
+        PurchasePage purchasePage = new PurchasePage(purchases, webSessions, publicOrigin);
 
         background.scheduleWithFixedDelay(() -> quietly("re-testing refused credentials",
                 () -> router.retestDue(adapters)), 1, 1, TimeUnit.SECONDS);
@@ -224,7 +237,7 @@ public final class Hub implements AutoCloseable {
                         legacyGateway::register, providersApi::register, keysApi::register, callsApi::register,
                         creditsApi::register,
                         signIn::register, connectApi::register, approval::register, usersApi::register,
-                        auditApi::register));
+                        auditApi::register, purchaseApi::register, purchasePage::register));
         if (mediaStore != null) {
             routes.add(new MediaRoute(mediaStore, Clock.systemUTC())::register);
             long sweepMinutes = Math.max(1, config.media().sweepIntervalMinutes());
@@ -318,6 +331,11 @@ public final class Hub implements AutoCloseable {
         return providerService;
     }
 
+    /** Buying credits: checkouts, the provider's webhook, the payment link. */
+    public CreditPurchases purchases() {
+        return purchases;
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
@@ -332,6 +350,7 @@ public final class Hub implements AutoCloseable {
         quietly("recording key use", keys::flushLastUsed);
         watchdog.close();
         upstreamClient.close();
+        purchases.close();
         database.close();
         LOG.info("stopped; {} call records written by this run", ledger.written());
     }
