@@ -51,7 +51,11 @@ public final class CallScope {
         trace.origin(() -> origin.of(req));
         // A call that succeeded is journaled before its last bytes leave, so its client never holds an answer the
         // ledger could lose if the process died now.
-        trace.onSucceeded(() -> ledger.journal(record(trace)));
+        boolean[] journaled = {false};
+        trace.onSucceeded(() -> {
+            ledger.journal(record(trace));
+            journaled[0] = true;
+        });
         try {
             body.run();
         } catch (ApiException e) {
@@ -67,7 +71,7 @@ public final class CallScope {
                         "the hub failed while handling this call (call id " + trace.id() + "); the failure is logged"));
             }
         } finally {
-            ledger.record(billing.settle(record(trace)));
+            ledger.record(billing.settle(record(trace)), journaled[0]);
             inFlight.decrementAndGet();
         }
     }

@@ -122,7 +122,16 @@ public final class UsageLedger implements AutoCloseable {
     }
 
     public void record(CallRecord record) {
-        if (journal != null) {
+        record(record, false);
+    }
+
+    /**
+     * Queues a record for the database; {@code journaled} says an earlier version of it is in the journal already
+     * (a call that succeeded), which is enough to recover it: the final version differs only in its latency and in
+     * whether its settlement is done, and settling again is idempotent.
+     */
+    public void record(CallRecord record, boolean journaled) {
+        if (journal != null && !journaled) {
             journal.append(record);
         }
         pending.incrementAndGet();
