@@ -11,10 +11,20 @@ import io.aigne.hub.gateway.CallScope;
 import io.aigne.hub.gateway.TranslatedCalls;
 import io.aigne.hub.gateway.aigne.AigneGateway;
 import io.aigne.hub.gateway.aigne.AigneLegacyGateway;
+import io.aigne.hub.gateway.anthropic.AnthropicErrors;
 import io.aigne.hub.gateway.anthropic.AnthropicGateway;
 import io.aigne.hub.gateway.openai.OpenAiGateway;
 import io.aigne.hub.gateway.upstream.Http1UpstreamClient;
 import io.aigne.hub.gateway.upstream.UpstreamClient;
+import io.aigne.hub.iprules.GlobalIpRules;
+import io.aigne.hub.iprules.IpRuleFilter;
+import io.aigne.hub.iprules.IpRuleStore;
+import io.aigne.hub.limits.ActiveLimits;
+import io.aigne.hub.limits.CallLimiter;
+import io.aigne.hub.limits.CounterStore;
+import io.aigne.hub.limits.CounterStores;
+import io.aigne.hub.limits.LimitStore;
+import io.aigne.hub.limits.OnStoreFailure;
 import io.aigne.hub.media.MediaPublisher;
 import io.aigne.hub.media.MediaRoute;
 import io.aigne.hub.media.MediaStore;
@@ -35,6 +45,8 @@ import io.aigne.hub.routing.Router;
 import io.aigne.hub.secret.MasterKeyRing;
 import io.aigne.hub.secret.SecretBox;
 import io.aigne.hub.server.Authenticator;
+import io.aigne.hub.server.ClientAddress;
+import io.aigne.hub.server.Exchange;
 import io.aigne.hub.server.HubServer;
 import io.aigne.hub.server.tls.ServerCertificate;
 import io.aigne.hub.server.tls.ServerTls;
@@ -42,6 +54,8 @@ import io.aigne.hub.store.Database;
 import io.aigne.hub.usage.ModelCallStore;
 import io.aigne.hub.usage.UsageLedger;
 import io.aigne.hub.web.api.AccessKeysApi;
+import io.aigne.hub.web.api.IpRulesApi;
+import io.aigne.hub.web.api.LimitsApi;
 import io.aigne.hub.web.api.ModelCallsApi;
 import io.aigne.hub.web.api.ProvidersApi;
 import io.aigne.hub.web.connect.AccessKeySessionApi;
@@ -97,6 +111,7 @@ public final class Hub implements AutoCloseable {
     private final AnthropicGateway anthropicGateway;
     private final AigneGateway aigneGateway;
     private final AigneLegacyGateway legacyGateway;
+    private final CounterStore limitCounters;
     private volatile boolean closed;
 
     private Hub(HubConfig config) {
@@ -104,6 +119,8 @@ public final class Hub implements AutoCloseable {
         Path dataDir = Path.of(config.dataDir());
         // Before anything is opened: a certificate mistake stops the start with nothing to clean up.
         this.tlsCertificate = ServerTls.load(config.server(), dataDir);
+        ClientAddress clients = ClientAddress.fromConfig(config.server().trustedProxies());
+        OnStoreFailure onLimitStoreFailure = CounterStores.onFailure(config.limits());
         this.database = Database.open(config.database(), dataDir);
         MasterKeyRing ring = MasterKeyRing.load(config.security(), dataDir);
         SecretBox box = new SecretBox(ring, CREDENTIAL_PURPOSE);
@@ -133,7 +150,15 @@ public final class Hub implements AutoCloseable {
         ProviderAdapters adapters = new ProviderAdapters(List.of(new OpenAiAdapter(http, openAi, videoPolling),
                 new AnthropicAdapter(http, media), new GeminiAdapter(http, media, videoPolling), new BedrockAdapter(http, media),
                 new IdeogramAdapter(http, media)));
-        Authenticator auth = new Authenticator(keys);
+        Authenticator auth = new Authenticator(keys, clients);
+        LimitStore limitStore = new LimitStore(database.jdbi());
+        ActiveLimits activeLimits = new ActiveLimits(limitStore);
+        activeLimits.reload();
+        IpRuleStore ipRuleStore = new IpRuleStore(database.jdbi());
+        GlobalIpRules globalIpRules = new GlobalIpRules(ipRuleStore);
+        globalIpRules.reload();
+        this.limitCounters = CounterStores.open(config.limits(), Clock.systemUTC());
+        CallLimiter limiter = new CallLimiter(activeLimits, limitCounters, onLimitStoreFailure, Clock.systemUTC());
         ModelCatalog catalog = new ModelCatalog(router, adapters,
                 Duration.ofSeconds(config.routing().modelListCacheSeconds()));
         long maxBody = config.server().maxBodyBytes();
@@ -141,7 +166,7 @@ public final class Hub implements AutoCloseable {
                 Duration.ofMillis(config.upstream().drainAfterDisconnectMillis()));
         MediaStore mediaStore = openMediaStore(config.media(), dataDir);
         MediaPublisher mediaPublisher = new MediaPublisher(mediaStore, new PublicOrigin(config.server().publicUrl()));
-        this.calls = new CallScope(ledger);
+        this.calls = new CallScope(ledger, limiter);
         this.gateway = new OpenAiGateway(auth, router, adapters, translated, openAi, calls, watchdog, catalog,
                 new OpenAiGateway.Limits(maxBody, config.upstream().maxResponseBytes(),
                         Duration.ofMillis(config.upstream().drainAfterDisconnectMillis())), mediaPublisher);
@@ -153,6 +178,11 @@ public final class Hub implements AutoCloseable {
         ProvidersApi providersApi = new ProvidersApi(auth, providerService, providers, router, adapters, maxBody);
         AccessKeysApi keysApi = new AccessKeysApi(auth, keys, users, maxBody);
         ModelCallsApi callsApi = new ModelCallsApi(auth, new ModelCallStore(database.jdbi()), router);
+        LimitsApi limitsApi = new LimitsApi(auth, limitStore, activeLimits, limiter, users, keys, maxBody);
+        IpRulesApi ipRulesApi = new IpRulesApi(auth, ipRuleStore, globalIpRules, maxBody);
+        // Refusals by the hub-wide IP rules come in the shape of the door the path belongs to.
+        IpRuleFilter ipFilter = new IpRuleFilter(globalIpRules, clients, path -> path.startsWith("/v1/messages")
+                ? AnthropicErrors::send : Exchange::error);
         WebSessions webSessions = new WebSessions(Duration.ofSeconds(config.auth().webSessionTtlSeconds()),
                 Clock.systemUTC());
         ConnectSessions connects = new ConnectSessions(Duration.ofSeconds(config.auth().connectSessionTtlSeconds()),
@@ -167,11 +197,17 @@ public final class Hub implements AutoCloseable {
                 15, 15, TimeUnit.SECONDS);
         background.scheduleWithFixedDelay(() -> quietly("recording key use", keys::flushLastUsed),
                 5, 5, TimeUnit.SECONDS);
+        long limitsReload = Math.max(1, config.limits().reloadSeconds());
+        background.scheduleWithFixedDelay(() -> quietly("reloading limits and IP rules", () -> {
+            activeLimits.reload();
+            globalIpRules.reload();
+        }), limitsReload, limitsReload, TimeUnit.SECONDS);
 
         List<Consumer<HttpRouting.Builder>> routes = new ArrayList<>(
-                List.of(gateway::register, anthropicGateway::register, aigneGateway::register,
+                List.of(ipFilter::register, gateway::register, anthropicGateway::register, aigneGateway::register,
                         legacyGateway::register, providersApi::register, keysApi::register, callsApi::register,
-                        signIn::register, connectApi::register, approval::register));
+                        signIn::register, connectApi::register, approval::register, limitsApi::register,
+                        ipRulesApi::register));
         if (mediaStore != null) {
             routes.add(new MediaRoute(mediaStore, Clock.systemUTC())::register);
             long sweepMinutes = Math.max(1, config.media().sweepIntervalMinutes());
@@ -271,6 +307,7 @@ public final class Hub implements AutoCloseable {
         quietly("recording key use", keys::flushLastUsed);
         watchdog.close();
         upstreamClient.close();
+        limitCounters.close();
         database.close();
         LOG.info("stopped; {} call records written by this run", ledger.written());
     }

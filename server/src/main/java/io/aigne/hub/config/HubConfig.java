@@ -17,19 +17,21 @@ public record HubConfig(
         LedgerConfig ledger,
         List<ProviderDeclaration> providers,
         MediaConfig media,
-        AuthConfig auth) {
+        AuthConfig auth,
+        LimitsConfig limits) {
 
     public HubConfig {
         providers = providers == null ? List.of() : List.copyOf(providers);
         media = media == null ? MediaConfig.DEFAULTS : media;
         auth = auth == null ? AuthConfig.DEFAULTS : auth;
+        limits = limits == null ? LimitsConfig.DEFAULTS : limits;
     }
 
     /** A configuration with the default {@link MediaConfig} and {@link AuthConfig}. */
     public HubConfig(ServerConfig server, String dataDir, DatabaseConfig database, SecurityConfig security,
                      UpstreamConfig upstream, RoutingConfig routing, LedgerConfig ledger,
                      List<ProviderDeclaration> providers) {
-        this(server, dataDir, database, security, upstream, routing, ledger, providers, null, null);
+        this(server, dataDir, database, security, upstream, routing, ledger, providers, null, null, null);
     }
 
     public record ServerConfig(
@@ -38,9 +40,11 @@ public record HubConfig(
             long maxBodyBytes,
             int shutdownGraceSeconds,
             String publicUrl,
-            TlsConfig tls) {
+            TlsConfig tls,
+            List<String> trustedProxies) {
         public ServerConfig {
             tls = tls == null ? TlsConfig.DISABLED : tls;
+            trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
         }
     }
 
@@ -170,5 +174,24 @@ public record HubConfig(
      */
     public record AuthConfig(int webSessionTtlSeconds, int connectSessionTtlSeconds) {
         public static final AuthConfig DEFAULTS = new AuthConfig(43_200, 1_800);
+    }
+
+    /**
+     * Quotas and rate limits: where the window counters live ({@code backend}: {@code memory} for one node,
+     * {@code redis} for several sharing {@code redisUrl}, keys starting with {@code keyPrefix}), how long a Redis
+     * operation may take, what calls get while the counters cannot be reached ({@code onBackendFailure}: {@code open}
+     * or {@code closed}), and how often limits and IP rules changed on other nodes are re-read.
+     */
+    public record LimitsConfig(String backend, String redisUrl, String keyPrefix, int redisTimeoutMillis,
+                               String onBackendFailure, int reloadSeconds) {
+        public static final LimitsConfig DEFAULTS = new LimitsConfig("memory", "", "aigne-hub:limits:", 500, "open",
+                15);
+
+        @Override
+        public String toString() {
+            return "LimitsConfig[backend=" + backend + ", redisUrl=" + String.valueOf(redisUrl).replaceAll("//[^@/]*@", "//***@")
+                    + ", keyPrefix=" + keyPrefix + ", redisTimeoutMillis=" + redisTimeoutMillis
+                    + ", onBackendFailure=" + onBackendFailure + ", reloadSeconds=" + reloadSeconds + "]";
+        }
     }
 }

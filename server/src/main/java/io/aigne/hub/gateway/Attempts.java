@@ -26,12 +26,15 @@ public final class Attempts {
     }
 
     private final Router router;
+    private final CallScope calls;
 
-    public Attempts(Router router) {
+    public Attempts(Router router, CallScope calls) {
         this.router = router;
+        this.calls = calls;
     }
 
     public void run(List<Route> plan, CallTrace trace, Attempt attempt) {
+        calls.admit(trace);
         ApiException last = null;
         for (Route route : plan) {
             trace.attempt(route);

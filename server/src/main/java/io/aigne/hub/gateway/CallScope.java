@@ -1,6 +1,9 @@
 package io.aigne.hub.gateway;
 
+import io.aigne.hub.limits.CallLimiter;
+import io.aigne.hub.limits.LimitSubject;
 import io.aigne.hub.server.ApiException;
+import io.aigne.hub.usage.CallRecord;
 import io.aigne.hub.usage.UsageLedger;
 import io.helidon.webserver.http.ServerResponse;
 import org.slf4j.Logger;
@@ -29,10 +32,22 @@ public final class CallScope {
     }
 
     private final UsageLedger ledger;
+    private final CallLimiter limiter;
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    public CallScope(UsageLedger ledger) {
+    public CallScope(UsageLedger ledger, CallLimiter limiter) {
         this.ledger = ledger;
+        this.limiter = limiter;
+    }
+
+    /**
+     * Admits the call under the hub's rate limits and quotas, once, before its first attempt; throws the 429 (or
+     * 503) to answer instead. Its usage is counted against the same limits when the call ends.
+     */
+    public void admit(CallTrace trace) {
+        if (trace.admission() == null) {
+            trace.admitted(limiter.admit(LimitSubject.of(trace.principal(), trace.appDid(), trace.modelRequested())));
+        }
     }
 
     public void run(CallTrace trace, ServerResponse res, ErrorShape errors, Body body) {
@@ -52,7 +67,10 @@ public final class CallScope {
                         "the hub failed while handling this call (call id " + trace.id() + "); the failure is logged"));
             }
         } finally {
-            ledger.record(trace.toRecord());
+            CallRecord record = trace.toRecord();
+            ledger.record(record);
+            // Credits are passed by billing once it prices calls; until then only tokens are counted.
+            limiter.settle(trace.admission(), record.usage().totalTokens(), 0);
             inFlight.decrementAndGet();
         }
     }

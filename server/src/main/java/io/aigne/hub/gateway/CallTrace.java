@@ -1,6 +1,7 @@
 package io.aigne.hub.gateway;
 
 import io.aigne.hub.auth.Principal;
+import io.aigne.hub.limits.Admission;
 import io.aigne.hub.routing.Route;
 import io.aigne.hub.store.Ids;
 import io.aigne.hub.usage.CallRecord;
@@ -32,6 +33,7 @@ public final class CallTrace {
     private Usage usage = Usage.NONE;
     private Long ttfbMs;
     private String upstreamRequestId;
+    private Admission admission;
 
     public CallTrace(Principal principal, String appDid, String requestId, String endpoint, CallType type) {
         this.principal = principal;
@@ -47,6 +49,28 @@ public final class CallTrace {
 
     public long startNanos() {
         return startNanos;
+    }
+
+    public Principal principal() {
+        return principal;
+    }
+
+    public String appDid() {
+        return appDid;
+    }
+
+    /** The model id as the caller wrote it, once the request has been read. */
+    public String modelRequested() {
+        return modelRequested;
+    }
+
+    /** What the limiter said when the call was admitted; null before admission (see {@link CallScope#admit}). */
+    public Admission admission() {
+        return admission;
+    }
+
+    void admitted(Admission admission) {
+        this.admission = admission;
     }
 
     public void requested(String model, boolean stream) {

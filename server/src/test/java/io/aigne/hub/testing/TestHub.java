@@ -113,7 +113,8 @@ public final class TestHub implements AutoCloseable {
                 env.put("AIGNE_HUB_DATA_DIR", dir.toString());
                 HubConfig base = ConfigLoader.load(java.util.Optional.empty(), env);
                 HubConfig config = new HubConfig(base.server(), base.dataDir(), base.database(), base.security(),
-                        base.upstream(), base.routing(), base.ledger(), providers, base.media(), base.auth());
+                        base.upstream(), base.routing(), base.ledger(), providers, base.media(), base.auth(),
+                        base.limits());
                 return new TestHub(Hub.start(config), dir, dataDir == null);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -69,7 +69,7 @@ public final class AigneGateway {
                         MediaPublisher media) {
         this.auth = auth;
         this.router = router;
-        this.attempts = new Attempts(router);
+        this.attempts = new Attempts(router, calls);
         this.translated = translated;
         this.adapters = adapters;
         this.calls = calls;

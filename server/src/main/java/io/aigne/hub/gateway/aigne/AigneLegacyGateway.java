@@ -62,7 +62,7 @@ public final class AigneLegacyGateway {
                               TranslatedCalls translated, CallScope calls, MediaPublisher media, long maxBodyBytes) {
         this.auth = auth;
         this.router = router;
-        this.attempts = new Attempts(router);
+        this.attempts = new Attempts(router, calls);
         this.translated = translated;
         this.adapters = adapters;
         this.calls = calls;

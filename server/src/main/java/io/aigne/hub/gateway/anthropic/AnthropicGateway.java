@@ -68,7 +68,7 @@ public final class AnthropicGateway {
                             TranslatedCalls translated, CallScope calls, long maxBodyBytes) {
         this.auth = auth;
         this.router = router;
-        this.attempts = new Attempts(router);
+        this.attempts = new Attempts(router, calls);
         this.translated = translated;
         this.adapters = adapters;
         this.http = http;

@@ -80,7 +80,7 @@ public final class OpenAiGateway {
                          Limits limits, MediaPublisher media) {
         this.auth = auth;
         this.router = router;
-        this.attempts = new Attempts(router);
+        this.attempts = new Attempts(router, calls);
         this.translated = translated;
         this.adapters = adapters;
         this.upstream = upstream;

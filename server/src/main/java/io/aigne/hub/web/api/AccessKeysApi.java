@@ -9,6 +9,9 @@ import io.aigne.hub.auth.Principal;
 import io.aigne.hub.auth.Role;
 import io.aigne.hub.auth.User;
 import io.aigne.hub.auth.UserStore;
+import io.aigne.hub.iprules.Cidr;
+import io.aigne.hub.iprules.IpAddresses;
+import io.aigne.hub.iprules.IpRules;
 import io.aigne.hub.server.ApiException;
 import io.aigne.hub.server.Authenticator;
 import io.aigne.hub.server.Exchange;
@@ -17,10 +20,14 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.net.InetAddress;
+import java.util.List;
+
 /**
  * Access keys and users. Every user manages their own keys under {@code /api/user/access-keys}; owners and
  * admins manage users and their keys under {@code /api/admin/users}. A new key's secret is in the creation answer
- * and nowhere else, ever.
+ * and nowhere else, ever. A key may carry its own IP rules ({@code ipAllow}, {@code ipDeny}: networks), set when it
+ * is created or with {@code PUT}.
  */
 public final class AccessKeysApi {
     private final Authenticator auth;
@@ -40,6 +47,8 @@ public final class AccessKeysApi {
                 .get("/api/user/access-keys", (req, res) -> listKeys(res, auth.require(req).userId()))
                 .post("/api/user/access-keys", (req, res) -> createKey(req, res, auth.require(req).userId()))
                 .delete("/api/user/access-keys/{id}", this::revokeOwn)
+                .put("/api/user/access-keys/{id}", this::updateOwn)
+                .put("/api/admin/access-keys/{id}", this::updateAny)
                 .get("/api/admin/users", this::listUsers)
                 .post("/api/admin/users", this::createUser)
                 .put("/api/admin/users/{id}", this::updateUser)
@@ -72,7 +81,8 @@ public final class AccessKeysApi {
         if (name != null && name.length() > 100) {
             throw ApiException.invalid("name", "a key name has at most 100 characters");
         }
-        IssuedKey issued = keys.issue(userId, name, app);
+        IpRules ipRules = new IpRules(Fields.networks(body, "ipAllow"), Fields.networks(body, "ipDeny"));
+        IssuedKey issued = keys.issue(userId, name, app, ipRules);
         ObjectNode view = keyView(issued.key());
         view.put("secret", issued.secret());
         Exchange.json(res, 201, view);
@@ -84,6 +94,47 @@ public final class AccessKeysApi {
                 .orElseThrow(() -> ApiException.notFound("not_found", "you have no access key with id " + Fields.path(req, "id")));
         keys.revoke(key.id());
         Exchange.json(res, 200, Json.object().put("revoked", true).put("id", key.id()));
+    }
+
+    private void updateOwn(ServerRequest req, ServerResponse res) {
+        Principal p = auth.require(req);
+        AccessKey key = keys.byId(Fields.path(req, "id")).filter(k -> k.userId().equals(p.userId()))
+                .orElseThrow(() -> ApiException.notFound("not_found", "you have no access key with id " + Fields.path(req, "id")));
+        updateKey(req, res, p, key);
+    }
+
+    private void updateAny(ServerRequest req, ServerResponse res) {
+        Principal admin = auth.requireAdmin(req);
+        AccessKey key = keys.byId(Fields.path(req, "id"))
+                .orElseThrow(() -> ApiException.notFound("not_found", "no access key with id " + Fields.path(req, "id")));
+        updateKey(req, res, admin, key);
+    }
+
+    /**
+     * Renames a key and replaces its allow and/or deny list (a list not sent stays as it was; an empty one clears
+     * it). Changing the rules of the key making the request so that they refuse its own address is refused (409)
+     * unless confirmed with {@code ?force=true}.
+     */
+    private void updateKey(ServerRequest req, ServerResponse res, Principal caller, AccessKey key) {
+        ObjectNode body = Exchange.jsonBody(req, maxBodyBytes);
+        String name = Fields.text(body, "name");
+        if (name != null && name.length() > 100) {
+            throw ApiException.invalid("name", "a key name has at most 100 characters");
+        }
+        List<Cidr> allow = Fields.networks(body, "ipAllow");
+        List<Cidr> deny = Fields.networks(body, "ipDeny");
+        IpRules rules = allow == null && deny == null ? null : new IpRules(
+                allow != null ? allow : key.ipRules().allow(), deny != null ? deny : key.ipRules().deny());
+        if (rules != null && key.id().equals(caller.accessKeyId()) && !Fields.forced(req)) {
+            InetAddress own = auth.clientAddress(req);
+            if (!rules.admits(own)) {
+                throw new ApiException(409, "invalid_request_error", "would_lock_out", "ipAllow", "these rules "
+                        + "would refuse the key you are using from your own address " + IpAddresses.format(own)
+                        + "; include it, or repeat the request with ?force=true");
+            }
+        }
+        keys.update(key.id(), name, rules);
+        Exchange.json(res, 200, keyView(keys.byId(key.id()).orElseThrow()));
     }
 
     private void revokeAny(ServerRequest req, ServerResponse res) {
@@ -193,6 +244,8 @@ public final class AccessKeysApi {
             o.put("revokedAt", k.revokedAt());
         }
         o.put("revoked", k.revoked());
+        o.set("ipAllow", Json.MAPPER.valueToTree(k.ipRules().allowTexts()));
+        o.set("ipDeny", Json.MAPPER.valueToTree(k.ipRules().denyTexts()));
         return o;
     }
 }
