@@ -152,7 +152,7 @@ public final class Hub implements AutoCloseable {
                 new IdeogramAdapter(http, media)));
         Authenticator auth = new Authenticator(keys, clients);
         LimitStore limitStore = new LimitStore(database.jdbi());
-        ActiveLimits activeLimits = new ActiveLimits(limitStore);
+        ActiveLimits activeLimits = new ActiveLimits(limitStore::list);
         activeLimits.reload();
         IpRuleStore ipRuleStore = new IpRuleStore(database.jdbi());
         GlobalIpRules globalIpRules = new GlobalIpRules(ipRuleStore);

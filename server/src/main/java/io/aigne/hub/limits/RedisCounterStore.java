@@ -78,7 +78,8 @@ public final class RedisCounterStore implements CounterStore {
      * @param timeout for connecting and for each answer
      */
     public RedisCounterStore(URI url, String prefix, Duration timeout) {
-        if (!JedisURIHelper.isValid(url)) {
+        if (!JedisURIHelper.isValid(url)
+                || !(JedisURIHelper.isRedisScheme(url) || JedisURIHelper.isRedisSSLScheme(url))) {
             throw new IllegalArgumentException("not a Redis URL (redis://host:port/db or rediss://…)");
         }
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
