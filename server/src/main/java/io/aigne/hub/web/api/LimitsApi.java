@@ -24,6 +24,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -128,6 +129,8 @@ public final class LimitsApi {
         ArrayNode out = Json.MAPPER.createArrayNode();
         for (LimitStatus status : limiter.status(LimitSubject.of(p, Exchange.appDid(req, p), null))) {
             ObjectNode o = view(status.limit());
+            // Notes and authors are the admins' own bookkeeping.
+            o.remove(List.of("note", "createdBy"));
             o.put("appliesTo", status.subjectId());
             LimitMetric metric = status.limit().metric();
             if (status.used() != null) {

@@ -142,7 +142,8 @@ class LimitsApiTest {
     @Test
     void usersSeeTheLimitsThatApplyToThem() {
         create("{\"scope\":\"user\",\"subject\":\"*\",\"metric\":\"requests_per_minute\",\"limit\":100}");
-        create("{\"scope\":\"user\",\"subject\":\"" + memberId + "\",\"metric\":\"requests_per_minute\",\"limit\":5}");
+        create("{\"scope\":\"user\",\"subject\":\"" + memberId + "\",\"metric\":\"requests_per_minute\",\"limit\":5,"
+                + "\"note\":\"slow down mia\"}");
         create("{\"scope\":\"app\",\"subject\":\"did:app:a\",\"metric\":\"credits_per_month\",\"limit\":\"12.25\"}");
         create("{\"scope\":\"model\",\"subject\":\"*\",\"metric\":\"tokens_per_minute\",\"limit\":1000}");
 
@@ -153,6 +154,7 @@ class LimitsApiTest {
                 .containsExactlyInAnyOrder("user:requests_per_minute=5 used 0",
                         "app:credits_per_month=12.25 used 0",
                         "model:tokens_per_minute=1000 used -");
+        assertThat(mine).allSatisfy(l -> assertThat(l.has("note") || l.has("createdBy")).isFalse());
 
         JsonNode owners = TestHub.json(hub.get("/api/user/limits", hub.ownerKey())).path("limits");
         assertThat(owners).extracting(l -> l.path("scope").asText() + "=" + l.path("limit").asText())
