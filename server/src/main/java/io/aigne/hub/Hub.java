@@ -24,10 +24,20 @@ import io.aigne.hub.gateway.CallScope;
 import io.aigne.hub.gateway.TranslatedCalls;
 import io.aigne.hub.gateway.aigne.AigneGateway;
 import io.aigne.hub.gateway.aigne.AigneLegacyGateway;
+import io.aigne.hub.gateway.anthropic.AnthropicErrors;
 import io.aigne.hub.gateway.anthropic.AnthropicGateway;
 import io.aigne.hub.gateway.openai.OpenAiGateway;
 import io.aigne.hub.gateway.upstream.Http1UpstreamClient;
 import io.aigne.hub.gateway.upstream.UpstreamClient;
+import io.aigne.hub.iprules.GlobalIpRules;
+import io.aigne.hub.iprules.IpRuleFilter;
+import io.aigne.hub.iprules.IpRuleStore;
+import io.aigne.hub.limits.ActiveLimits;
+import io.aigne.hub.limits.CallLimiter;
+import io.aigne.hub.limits.CounterStore;
+import io.aigne.hub.limits.CounterStores;
+import io.aigne.hub.limits.LimitStore;
+import io.aigne.hub.limits.OnStoreFailure;
 import io.aigne.hub.media.MediaPublisher;
 import io.aigne.hub.media.MediaRoute;
 import io.aigne.hub.media.MediaStore;
@@ -48,6 +58,8 @@ import io.aigne.hub.routing.Router;
 import io.aigne.hub.secret.MasterKeyRing;
 import io.aigne.hub.secret.SecretBox;
 import io.aigne.hub.server.Authenticator;
+import io.aigne.hub.server.ClientAddress;
+import io.aigne.hub.server.Exchange;
 import io.aigne.hub.server.HubServer;
 import io.aigne.hub.server.tls.ServerCertificate;
 import io.aigne.hub.server.tls.ServerTls;
@@ -59,6 +71,8 @@ import io.aigne.hub.web.api.AccessKeysApi;
 import io.aigne.hub.web.api.AuditApi;
 import io.aigne.hub.web.api.CreditPurchaseApi;
 import io.aigne.hub.web.api.CreditsApi;
+import io.aigne.hub.web.api.IpRulesApi;
+import io.aigne.hub.web.api.LimitsApi;
 import io.aigne.hub.web.api.ModelCallsApi;
 import io.aigne.hub.web.api.ProvidersApi;
 import io.aigne.hub.web.api.UsersApi;
@@ -122,6 +136,7 @@ public final class Hub implements AutoCloseable {
     private final AigneGateway aigneGateway;
     private final AigneLegacyGateway legacyGateway;
     private final CreditPurchases purchases;
+    private final CounterStore limitCounters;
     private volatile boolean closed;
 
     private Hub(HubConfig config) {
@@ -130,6 +145,8 @@ public final class Hub implements AutoCloseable {
         // Before anything is opened: a certificate mistake stops the start with nothing to clean up.
         this.tlsCertificate = ServerTls.load(config.server(), dataDir);
         PaymentSettings paymentSettings = PaymentSettings.from(config.payments());
+        ClientAddress clients = ClientAddress.fromConfig(config.server().trustedProxies());
+        OnStoreFailure onLimitStoreFailure = CounterStores.onFailure(config.limits());
         this.database = Database.open(config.database(), dataDir);
         MasterKeyRing ring = MasterKeyRing.load(config.security(), dataDir);
         SecretBox box = new SecretBox(ring, CREDENTIAL_PURPOSE);
@@ -176,7 +193,15 @@ public final class Hub implements AutoCloseable {
         ProviderAdapters adapters = new ProviderAdapters(List.of(new OpenAiAdapter(http, openAi, videoPolling),
                 new AnthropicAdapter(http, media), new GeminiAdapter(http, media, videoPolling), new BedrockAdapter(http, media),
                 new IdeogramAdapter(http, media)));
-        Authenticator auth = new Authenticator(keys);
+        Authenticator auth = new Authenticator(keys, clients);
+        LimitStore limitStore = new LimitStore(database.jdbi());
+        ActiveLimits activeLimits = new ActiveLimits(limitStore::list);
+        activeLimits.reload();
+        IpRuleStore ipRuleStore = new IpRuleStore(database.jdbi());
+        GlobalIpRules globalIpRules = new GlobalIpRules(ipRuleStore);
+        globalIpRules.reload();
+        this.limitCounters = CounterStores.open(config.limits(), Clock.systemUTC());
+        CallLimiter limiter = new CallLimiter(activeLimits, limitCounters, onLimitStoreFailure, Clock.systemUTC());
         ModelCatalog catalog = new ModelCatalog(router, adapters,
                 Duration.ofSeconds(config.routing().modelListCacheSeconds()));
         long maxBody = config.server().maxBodyBytes();
@@ -185,7 +210,7 @@ public final class Hub implements AutoCloseable {
         MediaStore mediaStore = openMediaStore(config.media(), dataDir);
         PublicOrigin publicOrigin = new PublicOrigin(config.server().publicUrl());
         MediaPublisher mediaPublisher = new MediaPublisher(mediaStore, publicOrigin);
-        this.calls = new CallScope(ledger, billing, publicOrigin);
+        this.calls = new CallScope(ledger, billing, publicOrigin, limiter);
         this.gateway = new OpenAiGateway(auth, router, adapters, translated, openAi, calls, watchdog, catalog,
                 new OpenAiGateway.Limits(maxBody, config.upstream().maxResponseBytes(),
                         Duration.ofMillis(config.upstream().drainAfterDisconnectMillis())), mediaPublisher);
@@ -203,6 +228,11 @@ public final class Hub implements AutoCloseable {
         AuditApi auditApi = new AuditApi(auth, audit);
         ModelCallsApi callsApi = new ModelCallsApi(auth, new ModelCallStore(database.jdbi()), router);
         CreditsApi creditsApi = new CreditsApi(auth, actors, audit, billing, users, publicOrigin, maxBody);
+        LimitsApi limitsApi = new LimitsApi(auth, limitStore, activeLimits, limiter, users, keys, maxBody);
+        IpRulesApi ipRulesApi = new IpRulesApi(auth, ipRuleStore, globalIpRules, maxBody);
+        // Refusals by the hub-wide IP rules come in the shape of the door the path belongs to.
+        IpRuleFilter ipFilter = new IpRuleFilter(globalIpRules, clients, path -> path.startsWith("/v1/messages")
+                ? AnthropicErrors::send : Exchange::error);
         WebSessions webSessions = new WebSessions(Duration.ofSeconds(config.auth().webSessionTtlSeconds()),
                 Clock.systemUTC());
         ConnectSessions connects = new ConnectSessions(Duration.ofSeconds(config.auth().connectSessionTtlSeconds()),
@@ -231,13 +261,19 @@ public final class Hub implements AutoCloseable {
             credits.expireDue(now);
             credits.releaseAbandonedHolds("", now);
         }), 1, 1, TimeUnit.MINUTES);
+        long limitsReload = Math.max(1, config.limits().reloadSeconds());
+        background.scheduleWithFixedDelay(() -> quietly("reloading limits and IP rules", () -> {
+            activeLimits.reload();
+            globalIpRules.reload();
+        }), limitsReload, limitsReload, TimeUnit.SECONDS);
 
         List<Consumer<HttpRouting.Builder>> routes = new ArrayList<>(
-                List.of(gateway::register, anthropicGateway::register, aigneGateway::register,
+                List.of(ipFilter::register, gateway::register, anthropicGateway::register, aigneGateway::register,
                         legacyGateway::register, providersApi::register, keysApi::register, callsApi::register,
                         creditsApi::register,
                         signIn::register, connectApi::register, approval::register, usersApi::register,
-                        auditApi::register, purchaseApi::register, purchasePage::register));
+                        auditApi::register, purchaseApi::register, purchasePage::register, limitsApi::register,
+                        ipRulesApi::register));
         if (mediaStore != null) {
             routes.add(new MediaRoute(mediaStore, Clock.systemUTC())::register);
             long sweepMinutes = Math.max(1, config.media().sweepIntervalMinutes());
@@ -351,6 +387,7 @@ public final class Hub implements AutoCloseable {
         watchdog.close();
         upstreamClient.close();
         purchases.close();
+        limitCounters.close();
         database.close();
         LOG.info("stopped; {} call records written by this run", ledger.written());
     }

@@ -2,6 +2,10 @@ package io.aigne.hub.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.aigne.hub.iprules.IpRules;
+import io.aigne.hub.server.Json;
 import io.aigne.hub.store.Ids;
 import org.jdbi.v3.core.Jdbi;
 
@@ -29,10 +33,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AccessKeys {
     public static final String PREFIX = "blocklet-";
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Optional<Principal> UNKNOWN = Optional.empty();
+    private static final Optional<VerifiedKey> UNKNOWN = Optional.empty();
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
+    };
 
     private final Jdbi jdbi;
-    private final Cache<String, Optional<Principal>> byHash;
+    private final Cache<String, Optional<VerifiedKey>> byHash;
     private final ConcurrentHashMap<String, Long> lastUsed = new ConcurrentHashMap<>();
 
     public AccessKeys(Jdbi jdbi, Duration cacheLifetime) {
@@ -41,41 +47,73 @@ public final class AccessKeys {
     }
 
     public IssuedKey issue(String userId, String name, String app) {
+        return issue(userId, name, app, IpRules.NONE);
+    }
+
+    /** A new key with its own IP rules (see {@link IpRules}). */
+    public IssuedKey issue(String userId, String name, String app, IpRules ipRules) {
         byte[] random = new byte[32];
         RANDOM.nextBytes(random);
         String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         long now = System.currentTimeMillis();
         AccessKey key = new AccessKey(Ids.next(), userId, secret.substring(0, PREFIX.length() + 4) + "…",
-                name, app, now, null, null);
+                name, app, now, null, null, ipRules);
         jdbi.useHandle(h -> h.createUpdate("""
-                        INSERT INTO access_keys (id, user_id, key_hash, key_hint, name, app, created_at)
-                        VALUES (:id, :userId, :hash, :hint, :name, :app, :now)""")
+                        INSERT INTO access_keys (id, user_id, key_hash, key_hint, name, app, created_at, ip_allow,
+                                                 ip_deny)
+                        VALUES (:id, :userId, :hash, :hint, :name, :app, :now, :allow, :deny)""")
                 .bind("id", key.id()).bind("userId", userId).bind("hash", hash(secret)).bind("hint", key.hint())
                 .bind("name", name).bind("app", app).bind("now", now)
+                .bind("allow", listText(key.ipRules().allowTexts())).bind("deny", listText(key.ipRules().denyTexts()))
                 .execute());
         return new IssuedKey(key, secret);
     }
 
     /** The principal behind a presented key, or empty when the key is unknown, revoked or its user disabled. */
     public Optional<Principal> authenticate(String presented) {
+        return verify(presented).map(VerifiedKey::principal);
+    }
+
+    /** The principal and the key's own IP rules behind a presented key; empty as for {@link #authenticate}. */
+    public Optional<VerifiedKey> verify(String presented) {
         if (presented == null || presented.isEmpty() || presented.length() > 512) {
             return UNKNOWN;
         }
         String hash = hash(presented);
-        Optional<Principal> principal = byHash.get(hash, this::load);
-        principal.ifPresent(p -> lastUsed.put(p.accessKeyId(), System.currentTimeMillis()));
-        return principal;
+        Optional<VerifiedKey> verified = byHash.get(hash, this::load);
+        verified.ifPresent(v -> lastUsed.put(v.principal().accessKeyId(), System.currentTimeMillis()));
+        return verified;
     }
 
-    private Optional<Principal> load(String hash) {
+    private Optional<VerifiedKey> load(String hash) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        SELECT k.id AS key_id, k.app, u.id AS user_id, u.name, u.role
+                        SELECT k.id AS key_id, k.app, k.name AS key_name, k.ip_allow, k.ip_deny, u.id AS user_id,
+                               u.name, u.role
                         FROM access_keys k JOIN users u ON u.id = k.user_id
                         WHERE k.key_hash = :hash AND k.revoked_at IS NULL AND u.disabled = 0""")
                 .bind("hash", hash)
-                .map((rs, ctx) -> new Principal(rs.getString("user_id"), rs.getString("name"),
-                        Role.parse(rs.getString("role")), rs.getString("key_id"), rs.getString("app")))
+                .map((rs, ctx) -> new VerifiedKey(new Principal(rs.getString("user_id"), rs.getString("name"),
+                        Role.parse(rs.getString("role")), rs.getString("key_id"), rs.getString("app"),
+                        rs.getString("key_name")), ipRules(rs)))
                 .findOne());
+    }
+
+    /**
+     * Changes a key's name (when {@code name} is not null) and its IP rules (when {@code ipRules} is not null);
+     * verifications cached on this node are dropped at once, other nodes follow within the cache lifetime.
+     */
+    public boolean update(String id, String name, IpRules ipRules) {
+        boolean changed = jdbi.withHandle(h -> h.createUpdate("""
+                        UPDATE access_keys SET name = COALESCE(:name, name),
+                               ip_allow = CASE WHEN :setRules = 1 THEN :allow ELSE ip_allow END,
+                               ip_deny = CASE WHEN :setRules = 1 THEN :deny ELSE ip_deny END
+                        WHERE id = :id""")
+                .bind("id", id).bind("name", name).bind("setRules", ipRules == null ? 0 : 1)
+                .bind("allow", ipRules == null ? null : listText(ipRules.allowTexts()))
+                .bind("deny", ipRules == null ? null : listText(ipRules.denyTexts()))
+                .execute()) > 0;
+        forgetCached();
+        return changed;
     }
 
     public List<AccessKey> listForUser(String userId) {
@@ -144,6 +182,34 @@ public final class AccessKeys {
         long revokedAt = rs.getLong("revoked_at");
         Long revokedValue = rs.wasNull() ? null : revokedAt;
         return new AccessKey(rs.getString("id"), rs.getString("user_id"), rs.getString("key_hint"),
-                rs.getString("name"), rs.getString("app"), rs.getLong("created_at"), lastUsedValue, revokedValue);
+                rs.getString("name"), rs.getString("app"), rs.getLong("created_at"), lastUsedValue, revokedValue,
+                ipRules(rs));
+    }
+
+    private static IpRules ipRules(ResultSet rs) throws SQLException {
+        return IpRules.parse(list(rs.getString("ip_allow")), list(rs.getString("ip_deny")));
+    }
+
+    /** A JSON array of networks, or null for none (the column's "no rules"). */
+    private static String listText(List<String> items) {
+        if (items.isEmpty()) {
+            return null;
+        }
+        try {
+            return Json.MAPPER.writeValueAsString(items);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> list(String text) {
+        if (text == null || text.isBlank()) {
+            return List.of();
+        }
+        try {
+            return Json.MAPPER.readValue(text, STRINGS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("access_keys holds IP rules that are not a JSON array: " + text, e);
+        }
     }
 }

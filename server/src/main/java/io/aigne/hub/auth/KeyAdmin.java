@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigne.hub.audit.Actor;
 import io.aigne.hub.audit.AuditEvent;
 import io.aigne.hub.audit.AuditLog;
+import io.aigne.hub.iprules.IpRules;
 import io.aigne.hub.server.Json;
 
 /** Issuing and revoking access keys, each with its audit record in the same transaction. */
@@ -17,11 +18,26 @@ public final class KeyAdmin {
     }
 
     public IssuedKey issue(String userId, String name, String app, Actor actor) {
+        return issue(userId, name, app, IpRules.NONE, actor);
+    }
+
+    /** Issues a key that only admits the addresses its rules allow. */
+    public IssuedKey issue(String userId, String name, String app, IpRules ipRules, Actor actor) {
         return audit.inTransaction(() -> {
-            IssuedKey issued = keys.issue(userId, name, app);
+            IssuedKey issued = keys.issue(userId, name, app, ipRules);
             audit.record(AuditEvent.of(actor, "key.create", "access_key", issued.key().id(), null,
                     snapshot(issued.key())));
             return issued;
+        });
+    }
+
+    /** Renames a key or replaces its IP rules (null leaves either as it is); returns the key as it is now. */
+    public AccessKey update(AccessKey key, String name, IpRules ipRules, Actor actor) {
+        return audit.inTransaction(() -> {
+            keys.update(key.id(), name, ipRules);
+            AccessKey updated = keys.byId(key.id()).orElseThrow();
+            audit.record(AuditEvent.of(actor, "key.update", "access_key", key.id(), snapshot(key), snapshot(updated)));
+            return updated;
         });
     }
 
@@ -49,6 +65,8 @@ public final class KeyAdmin {
         if (k.revokedAt() != null) {
             o.put("revokedAt", k.revokedAt());
         }
+        o.set("ipAllow", Json.MAPPER.valueToTree(k.ipRules().allowTexts()));
+        o.set("ipDeny", Json.MAPPER.valueToTree(k.ipRules().denyTexts()));
         return o;
     }
 }

@@ -19,7 +19,8 @@ public record HubConfig(
         MediaConfig media,
         AuthConfig auth,
         BillingConfig billing,
-        PaymentsConfig payments) {
+        PaymentsConfig payments,
+        LimitsConfig limits) {
 
     public HubConfig {
         providers = providers == null ? List.of() : List.copyOf(providers);
@@ -27,19 +28,20 @@ public record HubConfig(
         auth = auth == null ? AuthConfig.DEFAULTS : auth;
         billing = billing == null ? BillingConfig.DEFAULTS : billing;
         payments = payments == null ? PaymentsConfig.DEFAULTS : payments;
+        limits = limits == null ? LimitsConfig.DEFAULTS : limits;
     }
 
     /** A configuration with the default {@link MediaConfig} and {@link AuthConfig}. */
     public HubConfig(ServerConfig server, String dataDir, DatabaseConfig database, SecurityConfig security,
                      UpstreamConfig upstream, RoutingConfig routing, LedgerConfig ledger,
                      List<ProviderDeclaration> providers) {
-        this(server, dataDir, database, security, upstream, routing, ledger, providers, null, null, null, null);
+        this(server, dataDir, database, security, upstream, routing, ledger, providers, null, null, null, null, null);
     }
 
     /** The same configuration with these declared providers. */
     public HubConfig withProviders(List<ProviderDeclaration> declared) {
         return new HubConfig(server, dataDir, database, security, upstream, routing, ledger, declared, media, auth,
-                billing, payments);
+                billing, payments, limits);
     }
 
     public record ServerConfig(
@@ -48,9 +50,11 @@ public record HubConfig(
             long maxBodyBytes,
             int shutdownGraceSeconds,
             String publicUrl,
-            TlsConfig tls) {
+            TlsConfig tls,
+            List<String> trustedProxies) {
         public ServerConfig {
             tls = tls == null ? TlsConfig.DISABLED : tls;
+            trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
         }
     }
 
@@ -236,6 +240,25 @@ public record HubConfig(
             return "StripeConfig[apiKey=" + io.aigne.hub.secret.Masking.mask(apiKey) + ", webhookSecret="
                     + io.aigne.hub.secret.Masking.mask(webhookSecret) + ", apiBase=" + apiBase + ", timeoutSeconds="
                     + timeoutSeconds + ", webhookToleranceSeconds=" + webhookToleranceSeconds + "]";
+        }
+    }
+
+    /**
+     * Quotas and rate limits: where the window counters live ({@code backend}: {@code memory} for one node,
+     * {@code redis} for several sharing {@code redisUrl}, keys starting with {@code keyPrefix}), how long a Redis
+     * operation may take, what calls get while the counters cannot be reached ({@code onBackendFailure}: {@code open}
+     * or {@code closed}), and how often limits and IP rules changed on other nodes are re-read.
+     */
+    public record LimitsConfig(String backend, String redisUrl, String keyPrefix, int redisTimeoutMillis,
+                               String onBackendFailure, int reloadSeconds) {
+        public static final LimitsConfig DEFAULTS = new LimitsConfig("memory", "", "aigne-hub:limits:", 500, "open",
+                15);
+
+        @Override
+        public String toString() {
+            return "LimitsConfig[backend=" + backend + ", redisUrl=" + String.valueOf(redisUrl).replaceAll("//[^@/]*@", "//***@")
+                    + ", keyPrefix=" + keyPrefix + ", redisTimeoutMillis=" + redisTimeoutMillis
+                    + ", onBackendFailure=" + onBackendFailure + ", reloadSeconds=" + reloadSeconds + "]";
         }
     }
 }

@@ -2,6 +2,8 @@ package io.aigne.hub.gateway;
 
 import io.aigne.hub.billing.Billing;
 import io.aigne.hub.billing.Credits;
+import io.aigne.hub.limits.CallLimiter;
+import io.aigne.hub.limits.LimitSubject;
 import io.aigne.hub.media.PublicOrigin;
 import io.aigne.hub.routing.Route;
 import io.aigne.hub.server.ApiException;
@@ -38,12 +40,14 @@ public final class CallScope {
     private final UsageLedger ledger;
     private final Billing billing;
     private final PublicOrigin origin;
+    private final CallLimiter limiter;
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    public CallScope(UsageLedger ledger, Billing billing, PublicOrigin origin) {
+    public CallScope(UsageLedger ledger, Billing billing, PublicOrigin origin, CallLimiter limiter) {
         this.ledger = ledger;
         this.billing = billing;
         this.origin = origin;
+        this.limiter = limiter;
     }
 
     public void run(CallTrace trace, ServerRequest req, ServerResponse res, ErrorShape errors, Body body) {
@@ -71,16 +75,23 @@ public final class CallScope {
                         "the hub failed while handling this call (call id " + trace.id() + "); the failure is logged"));
             }
         } finally {
-            ledger.record(billing.settle(record(trace)), journaled[0]);
+            CallRecord record = billing.settle(record(trace));
+            ledger.record(record, journaled[0]);
+            limiter.settle(trace.admission(), record.usage().totalTokens(), record.credits());
             inFlight.decrementAndGet();
         }
     }
 
     /**
-     * Admits a call on its plan: reserves its credit (see {@link Billing#admit}) and returns the routes it may
-     * take. Every door calls it through {@link Attempts} before the first route is tried.
+     * Admits a call on its plan, before its first route is tried (every door calls it through {@link Attempts}):
+     * first under the hub's rate limits and quotas (a 429, or a 503 when the limit store is down and the policy is
+     * closed), then by reserving its credit (see {@link Billing#admit}). Returns the routes it may take. Its usage
+     * and cost are counted against the same limits when it ends.
      */
     public List<Route> admit(CallTrace trace, List<Route> plan) {
+        if (trace.admission() == null) {
+            trace.admitted(limiter.admit(LimitSubject.of(trace.principal(), trace.appDid(), trace.modelRequested())));
+        }
         Billing.Admission admission = billing.admit(trace.id(), trace.principal() == null ? null
                 : trace.principal().userId(), trace.type(), trace.requestBody(), plan, trace.origin());
         trace.held(admission.held());

@@ -2,6 +2,7 @@ package io.aigne.hub.gateway;
 
 import io.aigne.hub.auth.Principal;
 import io.aigne.hub.billing.Credits;
+import io.aigne.hub.limits.Admission;
 import io.aigne.hub.routing.Route;
 import io.aigne.hub.store.Ids;
 import io.aigne.hub.usage.CallRecord;
@@ -39,6 +40,7 @@ public final class CallTrace {
     private Credits held = Credits.ZERO;
     private java.util.function.Supplier<String> origin = () -> "";
     private Runnable onSucceeded = () -> { };
+    private Admission admission;
 
     public CallTrace(Principal principal, String appDid, String requestId, String endpoint, CallType type) {
         this.principal = principal;
@@ -116,6 +118,24 @@ public final class CallTrace {
 
     public Usage usage() {
         return usage;
+    }
+
+    public String appDid() {
+        return appDid;
+    }
+
+    /** The model id as the caller wrote it, once the request has been read. */
+    public String modelRequested() {
+        return modelRequested;
+    }
+
+    /** What the limiter said when the call was admitted; null before admission (see {@link CallScope#admit}). */
+    public Admission admission() {
+        return admission;
+    }
+
+    void admitted(Admission admission) {
+        this.admission = admission;
     }
 
     public void requested(String model, boolean stream) {

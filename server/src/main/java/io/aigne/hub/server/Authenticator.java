@@ -2,22 +2,38 @@ package io.aigne.hub.server;
 
 import io.aigne.hub.auth.AccessKeys;
 import io.aigne.hub.auth.Principal;
+import io.aigne.hub.auth.VerifiedKey;
+import io.aigne.hub.iprules.IpAddresses;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
+import java.net.InetAddress;
 import java.util.Optional;
 
-/** Finds the caller behind a request: an access key sent as {@code Authorization: Bearer} or {@code x-api-key}. */
+/**
+ * Finds the caller behind a request: an access key sent as {@code Authorization: Bearer} or {@code x-api-key}. A key
+ * with its own IP rules is refused (403, naming the address) when used from an address they do not admit.
+ */
 public final class Authenticator {
     private final AccessKeys keys;
+    private final ClientAddress clients;
 
     public Authenticator(AccessKeys keys) {
-        this.keys = keys;
+        this(keys, ClientAddress.DIRECT);
     }
 
+    public Authenticator(AccessKeys keys, ClientAddress clients) {
+        this.keys = keys;
+        this.clients = clients;
+    }
+
+    /**
+     * The caller, or empty when no key or an unknown one was sent; a known key used from an address its rules
+     * refuse is a 403, not "no caller".
+     */
     public Optional<Principal> identify(ServerRequest req) {
         String token = presentedKey(req);
-        return token == null ? Optional.empty() : keys.authenticate(token);
+        return token == null ? Optional.empty() : keys.verify(token).map(key -> admitted(req, key));
     }
 
     public Principal require(ServerRequest req) {
@@ -26,7 +42,7 @@ public final class Authenticator {
             throw ApiException.unauthorized("no access key: send it as 'Authorization: Bearer <key>' "
                     + "(create one with: ./hub admin create-key --user <name>)");
         }
-        return keys.authenticate(token).orElseThrow(() -> ApiException.unauthorized(
+        return keys.verify(token).map(key -> admitted(req, key)).orElseThrow(() -> ApiException.unauthorized(
                 "the access key is unknown or revoked, or its user is disabled"));
     }
 
@@ -36,6 +52,23 @@ public final class Authenticator {
             throw ApiException.forbidden("this needs the owner or admin role; your role is " + p.role().wireName());
         }
         return p;
+    }
+
+    /** The address the request came from, as the trusted-proxy setting says to read it. */
+    public InetAddress clientAddress(ServerRequest req) {
+        return clients.of(req);
+    }
+
+    private Principal admitted(ServerRequest req, VerifiedKey key) {
+        if (key.ipRules().isEmpty()) {
+            return key.principal();
+        }
+        InetAddress client = clients.of(req);
+        if (!key.ipRules().admits(client)) {
+            throw new ApiException(403, "permission_error", "ip_not_allowed", null, "this access key may not be used "
+                    + "from " + IpAddresses.format(client) + " (the key's IP rules do not admit it)");
+        }
+        return key.principal();
     }
 
     private static String presentedKey(ServerRequest req) {

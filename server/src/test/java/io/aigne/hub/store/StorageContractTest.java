@@ -276,10 +276,10 @@ class StorageContractTest {
             IssuedKey issued = keys.issue(user.id(), "laptop", "did:app:1");
 
             assertThat(keys.authenticate(issued.secret()))
-                    .contains(new Principal(user.id(), "alice", Role.ADMIN, issued.key().id(), "did:app:1"));
+                    .contains(new Principal(user.id(), "alice", Role.ADMIN, issued.key().id(), "did:app:1", "laptop"));
             // A fresh instance (another node, or after a restart) reads the same from the database.
             assertThat(new AccessKeys(db.jdbi(), Duration.ofMinutes(10)).authenticate(issued.secret()))
-                    .contains(new Principal(user.id(), "alice", Role.ADMIN, issued.key().id(), "did:app:1"));
+                    .contains(new Principal(user.id(), "alice", Role.ADMIN, issued.key().id(), "did:app:1", "laptop"));
 
             String other = issued.secret().substring(0, issued.secret().length() - 1)
                     + (issued.secret().endsWith("A") ? "B" : "A");

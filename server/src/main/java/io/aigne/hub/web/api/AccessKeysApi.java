@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigne.hub.audit.RequestActors;
 import io.aigne.hub.auth.AccessKey;
+import io.aigne.hub.iprules.Cidr;
+import io.aigne.hub.iprules.IpAddresses;
+import io.aigne.hub.iprules.IpRules;
 import io.aigne.hub.auth.AccessKeys;
 import io.aigne.hub.auth.IssuedKey;
 import io.aigne.hub.auth.KeyAdmin;
@@ -19,10 +22,15 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.net.InetAddress;
+import java.util.List;
+
 /**
  * Access keys. Every user manages their own keys under {@code /api/user/access-keys}; owners and admins manage
  * other users' keys under {@code /api/admin/...} (an admin not those of owners and admins, see {@link RoleRules}).
- * A new key's secret is in the creation answer and nowhere else, ever. Creations and revocations are audited.
+ * A new key's secret is in the creation answer and nowhere else, ever. A key may carry its own IP rules
+ * ({@code ipAllow}, {@code ipDeny}: networks), set when it is created or with {@code PUT}. Creations, changes and
+ * revocations are audited.
  */
 public final class AccessKeysApi {
     private final Authenticator auth;
@@ -50,6 +58,8 @@ public final class AccessKeysApi {
                     createKey(req, res, p, p.userId());
                 })
                 .delete("/api/user/access-keys/{id}", this::revokeOwn)
+                .put("/api/user/access-keys/{id}", this::updateOwn)
+                .put("/api/admin/access-keys/{id}", this::updateAny)
                 .get("/api/admin/users/{id}/access-keys", (req, res) -> {
                     Principal admin = auth.requireAdmin(req);
                     listKeys(res, managedUser(admin, Fields.path(req, "id")).id());
@@ -79,10 +89,47 @@ public final class AccessKeysApi {
         if (name != null && name.length() > 100) {
             throw ApiException.invalid("name", "a key name has at most 100 characters");
         }
-        IssuedKey issued = keyAdmin.issue(userId, name, app, actors.of(req, by));
+        IpRules ipRules = new IpRules(Fields.networks(body, "ipAllow"), Fields.networks(body, "ipDeny"));
+        IssuedKey issued = keyAdmin.issue(userId, name, app, ipRules, actors.of(req, by));
         ObjectNode view = AccountViews.key(issued.key());
         view.put("secret", issued.secret());
         Exchange.json(res, 201, view);
+    }
+
+    private void updateOwn(ServerRequest req, ServerResponse res) {
+        Principal p = auth.require(req);
+        AccessKey key = keys.byId(Fields.path(req, "id")).filter(k -> k.userId().equals(p.userId()))
+                .orElseThrow(() -> ApiException.notFound("not_found", "you have no access key with id " + Fields.path(req, "id")));
+        updateKey(req, res, p, key);
+    }
+
+    private void updateAny(ServerRequest req, ServerResponse res) {
+        Principal admin = auth.requireAdmin(req);
+        AccessKey key = keys.byId(Fields.path(req, "id"))
+                .orElseThrow(() -> ApiException.notFound("not_found", "no access key with id " + Fields.path(req, "id")));
+        managedUser(admin, key.userId());
+        updateKey(req, res, admin, key);
+    }
+
+    private void updateKey(ServerRequest req, ServerResponse res, Principal caller, AccessKey key) {
+        ObjectNode body = Exchange.jsonBody(req, maxBodyBytes);
+        String name = Fields.text(body, "name");
+        if (name != null && name.length() > 100) {
+            throw ApiException.invalid("name", "a key name has at most 100 characters");
+        }
+        List<Cidr> allow = Fields.networks(body, "ipAllow");
+        List<Cidr> deny = Fields.networks(body, "ipDeny");
+        IpRules rules = allow == null && deny == null ? null : new IpRules(
+                allow != null ? allow : key.ipRules().allow(), deny != null ? deny : key.ipRules().deny());
+        if (rules != null && key.id().equals(caller.accessKeyId()) && !Fields.forced(req)) {
+            InetAddress own = auth.clientAddress(req);
+            if (!rules.admits(own)) {
+                throw new ApiException(409, "invalid_request_error", "would_lock_out", "ipAllow", "these rules "
+                        + "would refuse the key you are using from your own address " + IpAddresses.format(own)
+                        + "; include it, or repeat the request with ?force=true");
+            }
+        }
+        Exchange.json(res, 200, AccountViews.key(keyAdmin.update(key, name, rules, actors.of(req, caller))));
     }
 
     private void revokeOwn(ServerRequest req, ServerResponse res) {

@@ -47,6 +47,8 @@ final class AccountViews {
             o.put("revokedAt", k.revokedAt());
         }
         o.put("revoked", k.revoked());
+        o.set("ipAllow", Json.MAPPER.valueToTree(k.ipRules().allowTexts()));
+        o.set("ipDeny", Json.MAPPER.valueToTree(k.ipRules().denyTexts()));
         return o;
     }
 }

@@ -2,6 +2,7 @@ package io.aigne.hub.web.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aigne.hub.iprules.Cidr;
 import io.aigne.hub.server.ApiException;
 import io.helidon.webserver.http.ServerRequest;
 
@@ -62,6 +63,28 @@ final class Fields {
             out.add(item.asText());
         }
         return out;
+    }
+
+    /** An array of IP networks (CIDR, or bare addresses); a bad entry is a 400 naming it, e.g. {@code ipAllow[2]}. */
+    static List<Cidr> networks(ObjectNode body, String field) {
+        List<String> texts = strings(body, field);
+        if (texts == null) {
+            return null;
+        }
+        List<Cidr> out = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            try {
+                out.add(Cidr.parse(texts.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid(field + "[" + i + "]", field + "[" + i + "]: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** Whether the query says {@code force=true}, to confirm a change the hub would otherwise refuse. */
+    static boolean forced(ServerRequest req) {
+        return "true".equalsIgnoreCase(query(req, "force"));
     }
 
     static String query(ServerRequest req, String name) {
