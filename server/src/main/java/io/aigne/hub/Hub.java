@@ -4,6 +4,12 @@ import io.aigne.hub.auth.AccessKeys;
 import io.aigne.hub.auth.IssuedKey;
 import io.aigne.hub.auth.OwnerBootstrap;
 import io.aigne.hub.auth.UserStore;
+import io.aigne.hub.billing.RateBasis;
+import io.aigne.hub.billing.RateCard;
+import io.aigne.hub.billing.RateChanges;
+import io.aigne.hub.billing.RateHistory;
+import io.aigne.hub.billing.RateStore;
+import io.aigne.hub.billing.catalog.PriceCatalog;
 import io.aigne.hub.config.HubConfig;
 import io.aigne.hub.gateway.ModelCatalog;
 import io.aigne.hub.gateway.StreamWatchdog;
@@ -43,6 +49,9 @@ import io.aigne.hub.usage.ModelCallStore;
 import io.aigne.hub.usage.UsageLedger;
 import io.aigne.hub.web.api.AccessKeysApi;
 import io.aigne.hub.web.api.ModelCallsApi;
+import io.aigne.hub.web.api.ModelRatesApi;
+import io.aigne.hub.web.api.PricingApi;
+import io.aigne.hub.web.api.RateAdminApi;
 import io.aigne.hub.web.api.ProvidersApi;
 import io.aigne.hub.web.connect.AccessKeySessionApi;
 import io.aigne.hub.web.connect.ApprovalPage;
@@ -66,6 +75,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -85,6 +95,7 @@ public final class Hub implements AutoCloseable {
     private final ProviderStore providers;
     private final ProviderService providerService;
     private final Router router;
+    private final RateCard rateCard;
     private final UsageLedger ledger;
     private final StreamWatchdog watchdog;
     private final UpstreamClient upstreamClient;
@@ -117,6 +128,7 @@ public final class Hub implements AutoCloseable {
         router.reload();
         providerService.syncDeclared(config.providers());
         this.initialOwnerKey = OwnerBootstrap.ensureOwner(users, keys);
+        this.rateCard = new RateCard(new RateStore(database.jdbi()));
 
         this.ledger = new UsageLedger(database.dataSource(), dataDir.resolve("ledger-rejected.jsonl"),
                 config.ledger().batchSize(),
@@ -147,12 +159,19 @@ public final class Hub implements AutoCloseable {
                         Duration.ofMillis(config.upstream().drainAfterDisconnectMillis())), mediaPublisher);
         this.anthropicGateway = new AnthropicGateway(auth, router, adapters, http, translated, calls, maxBody);
         this.aigneGateway = new AigneGateway(auth, router, adapters, translated, calls, catalog, users, maxBody,
-                mediaPublisher);
+                mediaPublisher, rateCard);
         this.legacyGateway = new AigneLegacyGateway(auth, router, adapters, translated, calls, mediaPublisher,
                 maxBody);
         ProvidersApi providersApi = new ProvidersApi(auth, providerService, providers, router, adapters, maxBody);
         AccessKeysApi keysApi = new AccessKeysApi(auth, keys, users, maxBody);
         ModelCallsApi callsApi = new ModelCallsApi(auth, new ModelCallStore(database.jdbi()), router);
+        Supplier<RateBasis> rateBasis = () -> RateBasis.current(database.jdbi(), config.billing());
+        RateChanges rateChanges = new RateChanges(rateCard.store(), rateCard);
+        ModelRatesApi ratesApi = new ModelRatesApi(auth, rateChanges, new RateHistory(database.jdbi()), router,
+                rateBasis, maxBody);
+        RateAdminApi rateAdminApi = new RateAdminApi(auth, rateChanges, catalog, rateBasis, PriceCatalog::bundled,
+                maxBody);
+        PricingApi pricingApi = new PricingApi(catalog, rateCard, rateBasis);
         WebSessions webSessions = new WebSessions(Duration.ofSeconds(config.auth().webSessionTtlSeconds()),
                 Clock.systemUTC());
         ConnectSessions connects = new ConnectSessions(Duration.ofSeconds(config.auth().connectSessionTtlSeconds()),
@@ -170,7 +189,8 @@ public final class Hub implements AutoCloseable {
 
         List<Consumer<HttpRouting.Builder>> routes = new ArrayList<>(
                 List.of(gateway::register, anthropicGateway::register, aigneGateway::register,
-                        legacyGateway::register, providersApi::register, keysApi::register, callsApi::register,
+                        legacyGateway::register, rateAdminApi::register, ratesApi::register, pricingApi::register,
+                        providersApi::register, keysApi::register, callsApi::register,
                         signIn::register, connectApi::register, approval::register));
         if (mediaStore != null) {
             routes.add(new MediaRoute(mediaStore, Clock.systemUTC())::register);
@@ -251,6 +271,11 @@ public final class Hub implements AutoCloseable {
 
     public Router router() {
         return router;
+    }
+
+    /** The model rates in memory; reload it after changing {@code model_rates} outside the rate APIs. */
+    public RateCard rateCard() {
+        return rateCard;
     }
 
     public ProviderService providerService() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigne.hub.auth.Principal;
 import io.aigne.hub.auth.UserStore;
+import io.aigne.hub.billing.RateCard;
 import io.aigne.hub.gateway.Attempts;
 import io.aigne.hub.gateway.CallScope;
 import io.aigne.hub.gateway.CallTrace;
@@ -66,7 +67,7 @@ public final class AigneGateway {
 
     public AigneGateway(Authenticator auth, Router router, ProviderAdapters adapters, TranslatedCalls translated,
                         CallScope calls, ModelCatalog catalog, UserStore users, long maxBodyBytes,
-                        MediaPublisher media) {
+                        MediaPublisher media, RateCard rates) {
         this.auth = auth;
         this.router = router;
         this.attempts = new Attempts(router);
@@ -74,7 +75,7 @@ public final class AigneGateway {
         this.adapters = adapters;
         this.calls = calls;
         this.maxBodyBytes = maxBodyBytes;
-        this.info = new AigneInfo(auth, router, catalog, users);
+        this.info = new AigneInfo(auth, router, catalog, users, rates);
         this.media = media;
     }
 

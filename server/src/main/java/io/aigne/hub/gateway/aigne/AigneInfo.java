@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigne.hub.auth.Principal;
 import io.aigne.hub.auth.User;
 import io.aigne.hub.auth.UserStore;
+import io.aigne.hub.billing.ModelRate;
+import io.aigne.hub.billing.RateBasis;
+import io.aigne.hub.billing.RateCard;
 import io.aigne.hub.gateway.ModelCatalog;
 import io.aigne.hub.provider.Provider;
-import io.aigne.hub.provider.ProviderType;
+import io.aigne.hub.routing.ModelKind;
 import io.aigne.hub.routing.ModelRef;
 import io.aigne.hub.routing.Router;
 import io.aigne.hub.routing.RoutingException;
@@ -18,25 +21,27 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import java.util.Locale;
+import java.math.BigDecimal;
 
 /**
  * What the AIGNE clients read besides model calls: the public model list ({@code GET /api/ai/models}), availability
  * ({@code GET /api/v2/status}) and the caller's account ({@code GET /api/user/info}, what {@code aigne hub status}
- * shows). This hub has no credit billing, so rates are "0", and the account has credits disabled
- * ({@code enableCredit: false}, no balance, no payment link).
+ * shows). Rates in the model list come from the model rates ("0" for a model without one); the account has
+ * credits disabled ({@code enableCredit: false}, no balance, no payment link).
  */
 final class AigneInfo {
     private final Authenticator auth;
     private final Router router;
     private final ModelCatalog catalog;
     private final UserStore users;
+    private final RateCard rates;
 
-    AigneInfo(Authenticator auth, Router router, ModelCatalog catalog, UserStore users) {
+    AigneInfo(Authenticator auth, Router router, ModelCatalog catalog, UserStore users, RateCard rates) {
         this.auth = auth;
         this.router = router;
         this.catalog = catalog;
         this.users = users;
+        this.rates = rates;
     }
 
     void register(HttpRules rules) {
@@ -69,8 +74,10 @@ final class AigneInfo {
             model.put("type", type);
             model.put("provider", entry.provider().name());
             model.put("providerId", entry.provider().id());
-            model.put("input_credits_per_token", "0");
-            model.put("output_credits_per_token", "0");
+            ModelRate rate = rates.find(entry.provider().name(), entry.provider().type().id(), entry.model(),
+                    ModelKind.of(entry.provider().type(), entry.model())).orElse(null);
+            model.put("input_credits_per_token", rate == null ? "0" : RateBasis.plain(rate.inputRate()));
+            model.put("output_credits_per_token", rate == null ? "0" : RateBasis.plain(outputPrice(rate)));
             model.putNull("modelMetadata");
             model.putObject("status").put("available",
                     router.anyRoute(entry.provider().name(), entry.model()).isPresent());
@@ -78,6 +85,15 @@ final class AigneInfo {
                     ? entry.provider().displayName() : entry.provider().name());
         }
         Exchange.json(res, 200, list);
+    }
+
+    /** What the list calls the output rate: per output token, per image, or per second of video. */
+    private static BigDecimal outputPrice(ModelRate rate) {
+        return switch (rate.type()) {
+            case IMAGE -> rate.imagePrice(null, null);
+            case VIDEO -> rate.videoSecondRate() != null ? rate.videoSecondRate() : rate.outputRate();
+            default -> rate.outputRate();
+        };
     }
 
     /** The query's type in the list's vocabulary; "" for one the original does not accept. */
@@ -91,20 +107,14 @@ final class AigneInfo {
         };
     }
 
-    /** What a model does, from its provider and the naming conventions of the providers' model ids. */
+    /** What a model does, in the list's vocabulary. */
     static String typeOf(Provider provider, String model) {
-        String id = model.toLowerCase(Locale.ROOT);
-        if (provider.type() == ProviderType.IDEOGRAM || id.contains("dall-e") || id.contains("gpt-image")
-                || id.contains("imagen") || id.contains("-image")) {
-            return "image_generation";
-        }
-        if (id.contains("embed")) {
-            return "embedding";
-        }
-        if (id.startsWith("sora") || id.startsWith("veo")) {
-            return "video";
-        }
-        return "chat";
+        return switch (ModelKind.of(provider.type(), model)) {
+            case IMAGE -> "image_generation";
+            case EMBEDDING -> "embedding";
+            case VIDEO -> "video";
+            case CHAT -> "chat";
+        };
     }
 
     /**

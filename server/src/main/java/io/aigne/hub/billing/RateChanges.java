@@ -1,0 +1,160 @@
+package io.aigne.hub.billing;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.JdbiException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Every change of the model rates goes through here: in one transaction with its history rows
+ * ({@link RateHistory}), and followed by a reload of this node's {@link RateCard} (other nodes pick the change up
+ * on their periodic reload). The command line passes no card.
+ */
+public final class RateChanges {
+    /** A rate for the same provider, model and type exists already. */
+    public static final class Conflict extends RuntimeException {
+        private final ModelRate existing;
+
+        Conflict(ModelRate existing) {
+            super("a rate for " + existing.provider() + " / " + existing.model() + " (" + existing.type().wireName()
+                    + ") exists already (id " + existing.id() + "); change it with PUT instead");
+            this.existing = existing;
+        }
+
+        public ModelRate existing() {
+            return existing;
+        }
+    }
+
+    /** One write of a batch: {@code before} null creates, {@code after} null deletes. */
+    public record Write(RateHistory.Change change, ModelRate before, ModelRate after) {
+    }
+
+    /** What a batch decided: its result for the caller, and the writes to make. */
+    public record Batch<T>(T result, List<Write> writes) {
+    }
+
+    private final RateStore store;
+    private final RateCard card;
+
+    public RateChanges(RateStore store, RateCard card) {
+        this.store = store;
+        this.card = card;
+    }
+
+    public RateStore store() {
+        return store;
+    }
+
+    /** Creates rates, all or none: a {@link Conflict} if any of them exists already. */
+    public List<ModelRate> create(List<ModelRate> rates, String actor) {
+        List<ModelRate> created;
+        try {
+            created = store.jdbi().inTransaction(h -> {
+                List<ModelRate> out = new ArrayList<>();
+                for (ModelRate rate : rates) {
+                    Optional<ModelRate> existing = RateStore.find(h, rate.provider(), rate.model(), rate.type());
+                    if (existing.isPresent()) {
+                        throw new Conflict(existing.get());
+                    }
+                    ModelRate saved = RateStore.save(h, rate);
+                    RateHistory.record(h, RateHistory.Change.CREATE, null, saved, actor);
+                    out.add(saved);
+                }
+                return out;
+            });
+        } catch (JdbiException e) {
+            // Two creations of the same rate at once: the unique key stopped the second one.
+            for (ModelRate rate : rates) {
+                Optional<ModelRate> existing = store.find(rate.provider(), rate.model(), rate.type());
+                if (existing.isPresent()) {
+                    throw new Conflict(existing.get());
+                }
+            }
+            throw e;
+        }
+        reload();
+        return created;
+    }
+
+    /** Replaces a rate (same id, provider, model and type); empty when it was deleted meanwhile. */
+    public Optional<ModelRate> update(ModelRate after, RateHistory.Change change, String actor) {
+        Optional<ModelRate> saved = store.jdbi().inTransaction(h -> {
+            Optional<ModelRate> before = byId(h, after.id());
+            if (before.isEmpty()) {
+                return Optional.empty();
+            }
+            ModelRate written = RateStore.save(h, after);
+            RateHistory.record(h, change, before.get(), written, actor);
+            return Optional.of(written);
+        });
+        reload();
+        return saved;
+    }
+
+    /** Deletes a rate; returns it as it was, or empty when there was none. */
+    public Optional<ModelRate> delete(String id, String actor) {
+        Optional<ModelRate> deleted = store.jdbi().inTransaction(h -> {
+            Optional<ModelRate> before = byId(h, id);
+            before.ifPresent(rate -> {
+                h.createUpdate("DELETE FROM model_rates WHERE id = :id").bind("id", id).execute();
+                RateHistory.record(h, RateHistory.Change.DELETE, rate, null, actor);
+            });
+            return before;
+        });
+        reload();
+        return deleted;
+    }
+
+    /**
+     * A change decided from all current rates at once (an import, a bulk margin update): {@code plan} sees the rates
+     * as they are inside the transaction, so nothing changes between the decision and the writes. With
+     * {@code write} false (a dry run) nothing is written.
+     */
+    public <T> T batch(Function<List<ModelRate>, Batch<T>> plan, boolean write, String actor) {
+        return batch(plan, write, actor, h -> { });
+    }
+
+    /** As {@link #batch(Function, boolean, String)}, running {@code alongside} first in the same transaction. */
+    public <T> T batch(Function<List<ModelRate>, Batch<T>> plan, boolean write, String actor,
+                       Consumer<Handle> alongside) {
+        if (!write) {
+            return plan.apply(store.all()).result();
+        }
+        T result = store.jdbi().inTransaction(h -> {
+            alongside.accept(h);
+            Batch<T> batch = plan.apply(all(h));
+            for (Write w : batch.writes()) {
+                if (w.after() == null) {
+                    h.createUpdate("DELETE FROM model_rates WHERE id = :id").bind("id", w.before().id()).execute();
+                    RateHistory.record(h, w.change(), w.before(), null, actor);
+                } else {
+                    RateHistory.record(h, w.change(), w.before(), RateStore.save(h, w.after()), actor);
+                }
+            }
+            return batch.result();
+        });
+        reload();
+        return result;
+    }
+
+    private void reload() {
+        if (card != null) {
+            card.reload();
+        }
+    }
+
+    private static Optional<ModelRate> byId(Handle h, String id) {
+        return h.createQuery("SELECT * FROM model_rates WHERE id = :id").bind("id", id)
+                .map((rs, ctx) -> RateStore.read(rs)).findOne();
+    }
+
+    private static List<ModelRate> all(Handle h) {
+        return h.createQuery("SELECT * FROM model_rates ORDER BY provider, model, type")
+                .map((rs, ctx) -> RateStore.read(rs)).list();
+    }
+}
