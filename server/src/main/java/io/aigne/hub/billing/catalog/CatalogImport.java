@@ -30,8 +30,9 @@ import java.util.Set;
  * <p>Which model ids get a rate: the catalogue model's id, every id its match rule names literally (dated
  * snapshots such as {@code gpt-4o-2024-08-06}), and every model id the hub's providers of that type declare or
  * list that the rule matches (e.g. {@code claude-3-5-sonnet-20241022} by the prefix {@code claude-3-5-sonnet}).
- * OpenRouter ids are {@code vendor/model}; for the other types, literal ids with a {@code /} are another
- * provider's spelling and are left out.
+ * OpenRouter ids are {@code vendor/model}, so there ids without a vendor are left out, and for the other types
+ * ids with a {@code /} (another provider's spelling). Bedrock's catalogue ids ({@code regional.anthropic.…}) are
+ * not real model ids: Bedrock models get their rates through the ids declared on the hub's Bedrock providers.
  *
  * <p>Update rules: a missing rate is created; a catalogue rate whose prices differ is updated (prices and unit costs
  * only: its name, deprecation and id stay); a rate set by hand ({@code source = manual}) is never changed and is
@@ -161,8 +162,10 @@ public final class CatalogImport {
                                                            Set<String> known) {
         Map<String, PriceCatalog.Model> targets = new LinkedHashMap<>();
         for (PriceCatalog.Model model : provider.models()) {
-            targets.putIfAbsent(model.id(), model);
-            for (String id : model.match().literalIds()) {
+            List<String> ids = new ArrayList<>();
+            ids.add(model.id());
+            ids.addAll(model.match().literalIds());
+            for (String id : ids) {
                 if (id.contains("/") == (type == ProviderType.OPENROUTER)) {
                     targets.putIfAbsent(id, model);
                 }
