@@ -4,7 +4,9 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -128,18 +130,38 @@ public final class RateChanges {
         T result = store.jdbi().inTransaction(h -> {
             alongside.accept(h);
             Batch<T> batch = plan.apply(all(h));
-            for (Write w : batch.writes()) {
-                if (w.after() == null) {
-                    h.createUpdate("DELETE FROM model_rates WHERE id = :id").bind("id", w.before().id()).execute();
-                    RateHistory.record(h, w.change(), w.before(), null, actor);
-                } else {
-                    RateHistory.record(h, w.change(), w.before(), RateStore.save(h, w.after()), actor);
-                }
-            }
+            write(h, batch.writes(), actor);
             return batch.result();
         });
         reload();
         return result;
+    }
+
+    /** New rates in one batch (a first import creates hundreds), then each update or deletion. */
+    private static void write(Handle h, List<Write> writes, String actor) {
+        List<Write> creations = writes.stream().filter(w -> w.before() == null).toList();
+        RateStore.insertAll(h, creations.stream().map(Write::after).toList());
+        if (!creations.isEmpty()) {
+            Map<String, ModelRate> stored = new HashMap<>();
+            all(h).forEach(r -> stored.put(key(r), r));
+            RateHistory.recordAll(h, creations.stream()
+                    .map(w -> new Write(w.change(), null, stored.get(key(w.after())))).toList(), actor);
+        }
+        for (Write w : writes) {
+            if (w.before() == null) {
+                continue;
+            }
+            if (w.after() == null) {
+                h.createUpdate("DELETE FROM model_rates WHERE id = :id").bind("id", w.before().id()).execute();
+                RateHistory.record(h, w.change(), w.before(), null, actor);
+            } else {
+                RateHistory.record(h, w.change(), w.before(), RateStore.save(h, w.after()), actor);
+            }
+        }
+    }
+
+    private static String key(ModelRate r) {
+        return r.provider() + "\u0000" + r.model() + "\u0000" + r.type().wireName();
     }
 
     private void reload() {

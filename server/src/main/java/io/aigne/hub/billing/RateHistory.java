@@ -6,6 +6,7 @@ import io.aigne.hub.server.Json;
 import io.aigne.hub.store.Ids;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 import java.util.List;
 import java.util.Locale;
@@ -37,17 +38,28 @@ public final class RateHistory {
 
     /** Records a change; {@code before} or {@code after} may be null, not both. */
     public static void record(Handle h, Change change, ModelRate before, ModelRate after, String actor) {
-        ModelRate subject = after != null ? after : before;
-        h.createUpdate("""
-                        INSERT INTO model_rate_history (id, rate_id, provider, model, type, change_type, before_json,
-                            after_json, actor, created_at)
-                        VALUES (:id, :rateId, :provider, :model, :type, :change, :before, :after, :actor, :now)""")
-                .bind("id", Ids.next()).bind("rateId", subject.id()).bind("provider", subject.provider())
-                .bind("model", subject.model()).bind("type", subject.type().wireName())
-                .bind("change", change.wireName()).bind("before", RateJson.text(before))
-                .bind("after", RateJson.text(after)).bind("actor", actor)
-                .bind("now", System.currentTimeMillis())
-                .execute();
+        recordAll(h, List.of(new RateChanges.Write(change, before, after)), actor);
+    }
+
+    /** Records many changes in one batch; each write's {@code after} must be the rate as stored (with its id). */
+    static void recordAll(Handle h, List<RateChanges.Write> writes, String actor) {
+        if (writes.isEmpty()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        PreparedBatch batch = h.prepareBatch("""
+                INSERT INTO model_rate_history (id, rate_id, provider, model, type, change_type, before_json,
+                    after_json, actor, created_at)
+                VALUES (:id, :rateId, :provider, :model, :type, :change, :before, :after, :actor, :now)""");
+        for (RateChanges.Write w : writes) {
+            ModelRate subject = w.after() != null ? w.after() : w.before();
+            batch.bind("id", Ids.next()).bind("rateId", subject.id()).bind("provider", subject.provider())
+                    .bind("model", subject.model()).bind("type", subject.type().wireName())
+                    .bind("change", w.change().wireName()).bind("before", RateJson.text(w.before()))
+                    .bind("after", RateJson.text(w.after())).bind("actor", actor).bind("now", now)
+                    .add();
+        }
+        batch.execute();
     }
 
     /** A rate's changes, newest first (also after the rate itself was deleted). */
