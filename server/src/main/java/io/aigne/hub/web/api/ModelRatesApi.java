@@ -236,11 +236,18 @@ public final class ModelRatesApi {
                 .build();
     }
 
-    /** The path's rate, which must apply to the path's provider (its own rate, or its type's default). */
+    /**
+     * The path's rate, which must apply to the path's provider (its own rate, or its type's default). A rate's own
+     * key is always accepted, so the rates of a provider that was deleted can still be changed or removed.
+     */
     private ModelRate rateOf(ServerRequest req) {
-        RateOwner owner = RateOwner.resolve(router, Fields.path(req, "providerId"), "providerId");
+        String providerId = Fields.path(req, "providerId");
         String rateId = Fields.path(req, "rateId");
         ModelRate rate = changes.store().find(rateId).orElseThrow(() -> gone(rateId));
+        if (rate.provider().equals(providerId)) {
+            return rate;
+        }
+        RateOwner owner = RateOwner.resolve(router, providerId, "providerId");
         if (!rate.provider().equals(owner.key()) && !rate.provider().equals(owner.type().id())) {
             throw ApiException.notFound("rate_not_found", "rate " + rateId + " is not a rate of " + owner.key()
                     + " (it belongs to " + rate.provider() + ")");

@@ -200,6 +200,13 @@ class ModelRatesApiTest {
                 "true or false");
         assertThat(hub.put("/api/ai-providers/deepseek/model-rates/" + id, hub.ownerKey(), "{}").statusCode())
                 .isEqualTo(404);
+        // A rate of a provider that no longer exists can still be removed by its key.
+        String orphan = TestHub.json(post("/api/ai-providers/model-rates", "{\"providers\":[\"acme\"],"
+                + "\"model\":\"m-orphan\"}")).path("list").get(0).path("id").asText();
+        hub.hub().database().jdbi().useHandle(h -> h.execute(
+                "UPDATE model_rates SET provider = 'gone-provider' WHERE id = ?", orphan));
+        assertThat(hub.delete("/api/ai-providers/gone-provider/model-rates/" + orphan, hub.ownerKey())
+                .statusCode()).isEqualTo(200);
         assertThat(hub.get("/api/ai-providers/model-rates/nope/history", hub.ownerKey()).statusCode()).isEqualTo(404);
     }
 
