@@ -94,3 +94,7 @@ CREATE TABLE credit_holds (
 );
 CREATE INDEX credit_holds_node ON credit_holds (node);
 CREATE INDEX credit_holds_expiry ON credit_holds (expires_at);
+-- What a charge spends from: the user's grants with something left.
+CREATE INDEX credit_entries_open_grants ON credit_entries (user_id) WHERE remaining > 0;
+-- Grants that expire, for the expiry sweep.
+CREATE INDEX credit_entries_expiring ON credit_entries (expires_at) WHERE remaining > 0;

@@ -1,15 +1,26 @@
 package io.aigne.hub;
 
+import io.aigne.hub.audit.AuditLog;
+import io.aigne.hub.audit.RequestActors;
 import io.aigne.hub.auth.AccessKeys;
 import io.aigne.hub.auth.IssuedKey;
+import io.aigne.hub.auth.KeyAdmin;
 import io.aigne.hub.auth.OwnerBootstrap;
+import io.aigne.hub.auth.UserAdmin;
 import io.aigne.hub.auth.UserStore;
+import io.aigne.hub.billing.Billing;
+import io.aigne.hub.billing.BillingSettings;
+import io.aigne.hub.billing.CreditLedger;
+import io.aigne.hub.billing.LedgerCreditGrants;
 import io.aigne.hub.billing.RateBasis;
 import io.aigne.hub.billing.RateCard;
 import io.aigne.hub.billing.RateChanges;
 import io.aigne.hub.billing.RateHistory;
 import io.aigne.hub.billing.RateStore;
 import io.aigne.hub.billing.catalog.PriceCatalog;
+import io.aigne.hub.billing.payment.CreditPurchases;
+import io.aigne.hub.billing.payment.PaymentSettings;
+import io.aigne.hub.billing.payment.PaymentStore;
 import io.aigne.hub.config.HubConfig;
 import io.aigne.hub.gateway.ModelCatalog;
 import io.aigne.hub.gateway.StreamWatchdog;
@@ -45,17 +56,23 @@ import io.aigne.hub.server.HubServer;
 import io.aigne.hub.server.tls.ServerCertificate;
 import io.aigne.hub.server.tls.ServerTls;
 import io.aigne.hub.store.Database;
+import io.aigne.hub.usage.CallJournal;
 import io.aigne.hub.usage.ModelCallStore;
 import io.aigne.hub.usage.UsageLedger;
 import io.aigne.hub.web.api.AccessKeysApi;
+import io.aigne.hub.web.api.AuditApi;
+import io.aigne.hub.web.api.CreditPurchaseApi;
+import io.aigne.hub.web.api.CreditsApi;
 import io.aigne.hub.web.api.ModelCallsApi;
 import io.aigne.hub.web.api.ModelRatesApi;
 import io.aigne.hub.web.api.PricingApi;
 import io.aigne.hub.web.api.RateAdminApi;
 import io.aigne.hub.web.api.ProvidersApi;
+import io.aigne.hub.web.api.UsersApi;
 import io.aigne.hub.web.connect.AccessKeySessionApi;
 import io.aigne.hub.web.connect.ApprovalPage;
 import io.aigne.hub.web.connect.ConnectSessions;
+import io.aigne.hub.web.credits.PurchasePage;
 import io.aigne.hub.web.session.SignInPage;
 import io.aigne.hub.web.session.WebSessions;
 import org.slf4j.Logger;
@@ -92,11 +109,15 @@ public final class Hub implements AutoCloseable {
     private final Database database;
     private final UserStore users;
     private final AccessKeys keys;
+    private final AuditLog audit;
     private final ProviderStore providers;
     private final ProviderService providerService;
     private final Router router;
-    private final RateCard rateCard;
     private final UsageLedger ledger;
+    private final BillingSettings billingSettings;
+    private final RateCard rateCard;
+    private final CreditLedger credits;
+    private final Billing billing;
     private final StreamWatchdog watchdog;
     private final UpstreamClient upstreamClient;
     private final ScheduledExecutorService background;
@@ -108,6 +129,7 @@ public final class Hub implements AutoCloseable {
     private final AnthropicGateway anthropicGateway;
     private final AigneGateway aigneGateway;
     private final AigneLegacyGateway legacyGateway;
+    private final CreditPurchases purchases;
     private volatile boolean closed;
 
     private Hub(HubConfig config) {
@@ -115,24 +137,41 @@ public final class Hub implements AutoCloseable {
         Path dataDir = Path.of(config.dataDir());
         // Before anything is opened: a certificate mistake stops the start with nothing to clean up.
         this.tlsCertificate = ServerTls.load(config.server(), dataDir);
+        PaymentSettings paymentSettings = PaymentSettings.from(config.payments());
         this.database = Database.open(config.database(), dataDir);
         MasterKeyRing ring = MasterKeyRing.load(config.security(), dataDir);
         SecretBox box = new SecretBox(ring, CREDENTIAL_PURPOSE);
         this.users = new UserStore(database.jdbi());
         this.keys = new AccessKeys(database.jdbi(), Duration.ofSeconds(config.security().accessKeyCacheSeconds()));
+        this.audit = new AuditLog(database.jdbi());
         this.providers = new ProviderStore(database.jdbi(), box);
         this.background = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("hub-background-", 0)
                 .daemon(true).factory());
         this.router = new Router(providers, config.routing(), Clock.systemUTC(), background);
-        this.providerService = new ProviderService(providers, router);
+        this.providerService = new ProviderService(providers, router, audit);
         router.reload();
         providerService.syncDeclared(config.providers());
-        this.initialOwnerKey = OwnerBootstrap.ensureOwner(users, keys);
-        this.rateCard = new RateCard(new RateStore(database.jdbi()));
+        UserAdmin userAdmin = new UserAdmin(users, keys, audit);
+        KeyAdmin keyAdmin = new KeyAdmin(keys, audit);
+        this.initialOwnerKey = OwnerBootstrap.ensureOwner(users, userAdmin, keyAdmin);
 
+        this.billingSettings = new BillingSettings(database.jdbi(), config.billing());
+        this.rateCard = new RateCard(new RateStore(database.jdbi()));
+        this.credits = new CreditLedger(database.jdbi(), database.dialect(), billingSettings::current);
+        this.billing = new Billing(credits, rateCard, billingSettings, nodeId(config, database, dataDir),
+                Duration.ofSeconds(Math.max(60, config.billing().holdTtlSeconds())));
         this.ledger = new UsageLedger(database.dataSource(), dataDir.resolve("ledger-rejected.jsonl"),
                 config.ledger().batchSize(),
-                Duration.ofMillis(config.ledger().flushIntervalMillis()));
+                Duration.ofMillis(config.ledger().flushIntervalMillis()),
+                new CallJournal(dataDir.resolve("journal")),
+                owing -> credits.jdbi().useTransaction(h -> owing.forEach(r -> credits.settle(h, billing.settlement(r)))));
+        // What the last run left: calls journaled but not written are written and charged, then the holds of calls
+        // that never ended are released.
+        ledger.recover();
+        int released = credits.releaseAbandonedHolds(billing.node(), System.currentTimeMillis());
+        if (released > 0) {
+            LOG.info("released {} credit holds of calls the previous run did not finish", released);
+        }
         this.watchdog = new StreamWatchdog(Duration.ofMillis(config.upstream().streamIdleTimeoutMillis()));
         this.upstreamClient = new Http1UpstreamClient(Duration.ofMillis(config.upstream().connectTimeoutMillis()));
         OpenAiUpstream openAi = new OpenAiUpstream(upstreamClient,
@@ -152,25 +191,32 @@ public final class Hub implements AutoCloseable {
         TranslatedCalls translated = new TranslatedCalls(router, watchdog,
                 Duration.ofMillis(config.upstream().drainAfterDisconnectMillis()));
         MediaStore mediaStore = openMediaStore(config.media(), dataDir);
-        MediaPublisher mediaPublisher = new MediaPublisher(mediaStore, new PublicOrigin(config.server().publicUrl()));
-        this.calls = new CallScope(ledger);
+        PublicOrigin publicOrigin = new PublicOrigin(config.server().publicUrl());
+        MediaPublisher mediaPublisher = new MediaPublisher(mediaStore, publicOrigin);
+        this.calls = new CallScope(ledger, billing, publicOrigin);
         this.gateway = new OpenAiGateway(auth, router, adapters, translated, openAi, calls, watchdog, catalog,
                 new OpenAiGateway.Limits(maxBody, config.upstream().maxResponseBytes(),
                         Duration.ofMillis(config.upstream().drainAfterDisconnectMillis())), mediaPublisher);
         this.anthropicGateway = new AnthropicGateway(auth, router, adapters, http, translated, calls, maxBody);
         this.aigneGateway = new AigneGateway(auth, router, adapters, translated, calls, catalog, users, maxBody,
-                mediaPublisher, rateCard);
+                mediaPublisher);
         this.legacyGateway = new AigneLegacyGateway(auth, router, adapters, translated, calls, mediaPublisher,
                 maxBody);
-        ProvidersApi providersApi = new ProvidersApi(auth, providerService, providers, router, adapters, maxBody);
-        AccessKeysApi keysApi = new AccessKeysApi(auth, keys, users, maxBody);
-        ModelCallsApi callsApi = new ModelCallsApi(auth, new ModelCallStore(database.jdbi()), router);
-        Supplier<RateBasis> rateBasis = () -> RateBasis.current(database.jdbi(), config.billing());
-        RateChanges rateChanges = new RateChanges(rateCard.store(), rateCard);
-        ModelRatesApi ratesApi = new ModelRatesApi(auth, rateChanges, new RateHistory(database.jdbi()), router,
-                rateBasis, maxBody);
-        RateAdminApi rateAdminApi = new RateAdminApi(auth, rateChanges, catalog, rateBasis, PriceCatalog::bundled,
+        // The one place the client address of audit records comes from.
+        RequestActors actors = RequestActors.fromRemotePeer();
+        ProvidersApi providersApi = new ProvidersApi(auth, actors, providerService, providers, router, adapters,
                 maxBody);
+        AccessKeysApi keysApi = new AccessKeysApi(auth, actors, keys, keyAdmin, users, maxBody);
+        UsersApi usersApi = new UsersApi(auth, actors, users, userAdmin, keys, maxBody);
+        AuditApi auditApi = new AuditApi(auth, audit);
+        ModelCallsApi callsApi = new ModelCallsApi(auth, new ModelCallStore(database.jdbi()), router);
+        CreditsApi creditsApi = new CreditsApi(auth, actors, audit, billing, users, publicOrigin, maxBody);
+        Supplier<RateBasis> rateBasis = () -> RateBasis.of(billingSettings.current());
+        RateChanges rateChanges = new RateChanges(rateCard.store(), rateCard, audit);
+        ModelRatesApi ratesApi = new ModelRatesApi(auth, actors, rateChanges, new RateHistory(database.jdbi()), router,
+                rateBasis, maxBody);
+        RateAdminApi rateAdminApi = new RateAdminApi(auth, actors, rateChanges, billingSettings, catalog, rateBasis,
+                PriceCatalog::bundled, maxBody);
         PricingApi pricingApi = new PricingApi(catalog, rateCard, rateBasis);
         WebSessions webSessions = new WebSessions(Duration.ofSeconds(config.auth().webSessionTtlSeconds()),
                 Clock.systemUTC());
@@ -178,7 +224,12 @@ public final class Hub implements AutoCloseable {
                 Clock.systemUTC());
         SignInPage signIn = new SignInPage(users, webSessions);
         AccessKeySessionApi connectApi = new AccessKeySessionApi(connects);
-        ApprovalPage approval = new ApprovalPage(connects, webSessions, users, keys);
+        ApprovalPage approval = new ApprovalPage(connects, webSessions, users, keyAdmin, actors);
+        this.purchases = new CreditPurchases(paymentSettings,
+                CreditPurchases.providerFor(paymentSettings, Clock.systemUTC()), new PaymentStore(database.jdbi()),
+                new LedgerCreditGrants(credits), Clock.systemUTC(), Duration.ofSeconds(10));
+        CreditPurchaseApi purchaseApi = new CreditPurchaseApi(auth, purchases, publicOrigin, maxBody);
+        PurchasePage purchasePage = new PurchasePage(purchases, webSessions, publicOrigin);
 
         background.scheduleWithFixedDelay(() -> quietly("re-testing refused credentials",
                 () -> router.retestDue(adapters)), 1, 1, TimeUnit.SECONDS);
@@ -186,12 +237,23 @@ public final class Hub implements AutoCloseable {
                 15, 15, TimeUnit.SECONDS);
         background.scheduleWithFixedDelay(() -> quietly("recording key use", keys::flushLastUsed),
                 5, 5, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(() -> quietly("reloading rates and billing settings", () -> {
+            rateCard.reload();
+            billingSettings.reload();
+        }), 15, 15, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(() -> quietly("expiring credit grants and abandoned holds", () -> {
+            long now = System.currentTimeMillis();
+            credits.expireDue(now);
+            credits.releaseAbandonedHolds("", now);
+        }), 1, 1, TimeUnit.MINUTES);
 
         List<Consumer<HttpRouting.Builder>> routes = new ArrayList<>(
                 List.of(gateway::register, anthropicGateway::register, aigneGateway::register,
                         legacyGateway::register, rateAdminApi::register, ratesApi::register, pricingApi::register,
                         providersApi::register, keysApi::register, callsApi::register,
-                        signIn::register, connectApi::register, approval::register));
+                        creditsApi::register,
+                        signIn::register, connectApi::register, approval::register, usersApi::register,
+                        auditApi::register, purchaseApi::register, purchasePage::register));
         if (mediaStore != null) {
             routes.add(new MediaRoute(mediaStore, Clock.systemUTC())::register);
             long sweepMinutes = Math.max(1, config.media().sweepIntervalMinutes());
@@ -265,21 +327,29 @@ public final class Hub implements AutoCloseable {
         return keys;
     }
 
+    public AuditLog audit() {
+        return audit;
+    }
+
     public UsageLedger ledger() {
         return ledger;
+    }
+
+    public Billing billing() {
+        return billing;
     }
 
     public Router router() {
         return router;
     }
 
-    /** The model rates in memory; reload it after changing {@code model_rates} outside the rate APIs. */
-    public RateCard rateCard() {
-        return rateCard;
-    }
-
     public ProviderService providerService() {
         return providerService;
+    }
+
+    /** Buying credits: checkouts, the provider's webhook, the payment link. */
+    public CreditPurchases purchases() {
+        return purchases;
     }
 
     @Override
@@ -296,8 +366,30 @@ public final class Hub implements AutoCloseable {
         quietly("recording key use", keys::flushLastUsed);
         watchdog.close();
         upstreamClient.close();
+        purchases.close();
         database.close();
         LOG.info("stopped; {} call records written by this run", ledger.written());
+    }
+
+    /**
+     * The name this process puts on its credit holds. The embedded database serves one process, so its holds are
+     * all this process's; on PostgreSQL each node needs its own stable name (host and data directory by default).
+     */
+    private static String nodeId(HubConfig config, Database database, Path dataDir) {
+        String configured = config.billing().nodeId();
+        if (configured != null && !configured.isBlank()) {
+            return configured.trim();
+        }
+        if (database.dialect() == Database.Dialect.SQLITE) {
+            return "local";
+        }
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "localhost";
+        }
+        return host + ":" + dataDir.toAbsolutePath().normalize();
     }
 
     /** The store for generated files, under the data directory unless configured elsewhere; null when disabled. */

@@ -97,9 +97,18 @@ public final class AccessKeys {
         return changed;
     }
 
-    /** Drops every cached verification, e.g. after a user is disabled or changes role. */
+    /**
+     * Drops every cached verification, e.g. after a key is revoked or a user disabled or given another role. Inside
+     * a transaction the cache is dropped again once it commits: a request verified in between would otherwise
+     * cache the state from before the change for the whole cache lifetime.
+     */
     public void forgetCached() {
         byHash.invalidateAll();
+        jdbi.useHandle(h -> {
+            if (h.isInTransaction()) {
+                h.afterCommit(byHash::invalidateAll);
+            }
+        });
     }
 
     /** Writes the collected last-used times; called by a background task. */

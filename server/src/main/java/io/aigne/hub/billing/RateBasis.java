@@ -1,18 +1,7 @@
 package io.aigne.hub.billing;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-import io.aigne.hub.config.HubConfig.BillingConfig;
-import io.aigne.hub.server.Json;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
-
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * What turns a provider's price into credits (spec §13.2): the base credit price (USD per credit) and the margin
@@ -24,57 +13,27 @@ import java.util.Optional;
  * tokens is 0.0000000028 per token); the cost of a call is then rounded once more, half up to the nanocredit, by
  * {@link Pricing}.
  *
- * <p>The values come from the configuration ({@code billing.baseCreditPrice}, {@code billing.marginPercent}),
- * overridden by the run-time settings in {@code billing_settings} under the same names (JSON strings such as
- * {@code "2.5"}); a bulk margin update stores its margin there.
+ * <p>The values are those of the billing settings in force ({@link BillingSettings}: {@code billing.baseCreditPrice}
+ * and {@code billing.marginPercent}, overridden at run time); a bulk margin update stores its margin there.
  */
 public record RateBasis(BigDecimal baseCreditPrice, BigDecimal marginPercent) {
     public static final int RATE_SCALE = 12;
-    public static final String BASE_CREDIT_PRICE = "baseCreditPrice";
-    public static final String MARGIN_PERCENT = "marginPercent";
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
+    private static final BigDecimal MINUS_HUNDRED = BigDecimal.valueOf(-100);
 
     public RateBasis {
         if (baseCreditPrice == null || baseCreditPrice.signum() <= 0) {
             throw new IllegalArgumentException("the base credit price must be a positive number of USD per credit, not "
                     + baseCreditPrice);
         }
-        if (marginPercent == null || marginPercent.signum() < 0) {
-            throw new IllegalArgumentException("the margin must be a percentage of 0 or more, not " + marginPercent);
+        if (marginPercent == null || marginPercent.compareTo(MINUS_HUNDRED) <= 0) {
+            throw new IllegalArgumentException("the margin must be a percentage above -100, not " + marginPercent);
         }
     }
 
-    /** The configured values, as decimal strings from the configuration file. */
-    public static RateBasis of(BillingConfig config) {
-        return new RateBasis(decimal(BASE_CREDIT_PRICE, config.baseCreditPrice()),
-                decimal(MARGIN_PERCENT, config.marginPercent()));
-    }
-
-    /** The values in force: the configuration, overridden by the run-time settings stored in the database. */
-    public static RateBasis current(Jdbi jdbi, BillingConfig config) {
-        RateBasis configured = of(config);
-        Map<String, String> stored = new HashMap<>();
-        jdbi.useHandle(h -> h.createQuery("SELECT name, value FROM billing_settings WHERE name IN (:base, :margin)")
-                .bind("base", BASE_CREDIT_PRICE).bind("margin", MARGIN_PERCENT)
-                .map((rs, ctx) -> Map.entry(rs.getString("name"), rs.getString("value")))
-                .forEach(e -> stored.put(e.getKey(), e.getValue())));
-        return new RateBasis(
-                setting(stored, BASE_CREDIT_PRICE).orElse(configured.baseCreditPrice()),
-                setting(stored, MARGIN_PERCENT).orElse(configured.marginPercent()));
-    }
-
-    /** Stores a new margin as the run-time setting, so later imports and derivations use it. */
-    public static void storeMargin(Handle h, BigDecimal marginPercent, String actor) {
-        String value = TextNode.valueOf(plain(marginPercent)).toString();
-        long now = System.currentTimeMillis();
-        int updated = h.createUpdate("UPDATE billing_settings SET value = :v, updated_by = :by, updated_at = :now "
-                        + "WHERE name = :name")
-                .bind("v", value).bind("by", actor).bind("now", now).bind("name", MARGIN_PERCENT).execute();
-        if (updated == 0) {
-            h.createUpdate("INSERT INTO billing_settings (name, value, updated_by, updated_at) "
-                            + "VALUES (:name, :v, :by, :now)")
-                    .bind("v", value).bind("by", actor).bind("now", now).bind("name", MARGIN_PERCENT).execute();
-        }
+    /** The base price and margin of the billing settings in force. */
+    public static RateBasis of(BillingPolicy policy) {
+        return new RateBasis(policy.baseCreditPrice(), policy.marginPercent());
     }
 
     public RateBasis withMargin(BigDecimal margin) {
@@ -119,28 +78,6 @@ public record RateBasis(BigDecimal baseCreditPrice, BigDecimal marginPercent) {
         }
         BigDecimal stripped = value.stripTrailingZeros();
         return stripped.signum() == 0 ? "0" : stripped.toPlainString();
-    }
-
-    private static Optional<BigDecimal> setting(Map<String, String> stored, String name) {
-        String json = stored.get(name);
-        if (json == null) {
-            return Optional.empty();
-        }
-        try {
-            JsonNode node = Json.MAPPER.readTree(json);
-            return Optional.of(decimal("billing setting " + name, node.isNumber() ? node.decimalValue().toPlainString()
-                    : node.asText()));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("billing setting " + name + " is not JSON: " + json, e);
-        }
-    }
-
-    private static BigDecimal decimal(String name, String text) {
-        try {
-            return new BigDecimal(text.trim());
-        } catch (NumberFormatException | NullPointerException e) {
-            throw new IllegalArgumentException(name + " must be a decimal number such as \"1\", not '" + text + "'");
-        }
     }
 
     private static BigDecimal orElse(BigDecimal value, BigDecimal fallback) {

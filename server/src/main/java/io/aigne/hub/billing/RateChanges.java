@@ -1,5 +1,8 @@
 package io.aigne.hub.billing;
 
+import io.aigne.hub.audit.Actor;
+import io.aigne.hub.audit.AuditEvent;
+import io.aigne.hub.audit.AuditLog;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
 
@@ -8,13 +11,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Every change of the model rates goes through here: in one transaction with its history rows
- * ({@link RateHistory}), and followed by a reload of this node's {@link RateCard} (other nodes pick the change up
- * on their periodic reload). The command line passes no card.
+ * ({@link RateHistory}) and its audit log entry ({@code rate.*}), and followed by a reload of this node's
+ * {@link RateCard} (other nodes pick the change up on their periodic reload). The command line passes no card.
  */
 public final class RateChanges {
     /** A rate for the same provider, model and type exists already. */
@@ -40,12 +43,21 @@ public final class RateChanges {
     public record Batch<T>(T result, List<Write> writes) {
     }
 
+    /**
+     * The one audit log entry of a batch (rather than one per rate: an import creates hundreds): its action, such
+     * as {@code rate.import}, the target id, and what to record as the change.
+     */
+    public record Audit<T>(String action, String targetId, Function<T, Object> after) {
+    }
+
     private final RateStore store;
     private final RateCard card;
+    private final AuditLog audit;
 
-    public RateChanges(RateStore store, RateCard card) {
+    public RateChanges(RateStore store, RateCard card, AuditLog audit) {
         this.store = store;
         this.card = card;
+        this.audit = audit;
     }
 
     public RateStore store() {
@@ -53,7 +65,7 @@ public final class RateChanges {
     }
 
     /** Creates rates, all or none: a {@link Conflict} if any of them exists already. */
-    public List<ModelRate> create(List<ModelRate> rates, String actor) {
+    public List<ModelRate> create(List<ModelRate> rates, Actor actor) {
         List<ModelRate> created;
         try {
             created = store.jdbi().inTransaction(h -> {
@@ -64,7 +76,8 @@ public final class RateChanges {
                         throw new Conflict(existing.get());
                     }
                     ModelRate saved = RateStore.save(h, rate);
-                    RateHistory.record(h, RateHistory.Change.CREATE, null, saved, actor);
+                    RateHistory.record(h, RateHistory.Change.CREATE, null, saved, actor.reference());
+                    audit.record(AuditEvent.of(actor, "rate.create", "rate", saved.id(), null, RateJson.of(saved)));
                     out.add(saved);
                 }
                 return out;
@@ -84,14 +97,16 @@ public final class RateChanges {
     }
 
     /** Replaces a rate (same id, provider, model and type); empty when it was deleted meanwhile. */
-    public Optional<ModelRate> update(ModelRate after, RateHistory.Change change, String actor) {
+    public Optional<ModelRate> update(ModelRate after, RateHistory.Change change, Actor actor) {
         Optional<ModelRate> saved = store.jdbi().inTransaction(h -> {
             Optional<ModelRate> before = byId(h, after.id());
             if (before.isEmpty()) {
                 return Optional.empty();
             }
             ModelRate written = RateStore.save(h, after);
-            RateHistory.record(h, change, before.get(), written, actor);
+            RateHistory.record(h, change, before.get(), written, actor.reference());
+            audit.record(AuditEvent.of(actor, "rate." + change.wireName(), "rate", written.id(),
+                    RateJson.of(before.get()), RateJson.of(written)));
             return Optional.of(written);
         });
         reload();
@@ -99,12 +114,13 @@ public final class RateChanges {
     }
 
     /** Deletes a rate; returns it as it was, or empty when there was none. */
-    public Optional<ModelRate> delete(String id, String actor) {
+    public Optional<ModelRate> delete(String id, Actor actor) {
         Optional<ModelRate> deleted = store.jdbi().inTransaction(h -> {
             Optional<ModelRate> before = byId(h, id);
             before.ifPresent(rate -> {
                 h.createUpdate("DELETE FROM model_rates WHERE id = :id").bind("id", id).execute();
-                RateHistory.record(h, RateHistory.Change.DELETE, rate, null, actor);
+                RateHistory.record(h, RateHistory.Change.DELETE, rate, null, actor.reference());
+                audit.record(AuditEvent.of(actor, "rate.delete", "rate", rate.id(), RateJson.of(rate), null));
             });
             return before;
         });
@@ -117,24 +133,36 @@ public final class RateChanges {
      * as they are inside the transaction, so nothing changes between the decision and the writes. With
      * {@code write} false (a dry run) nothing is written.
      */
-    public <T> T batch(Function<List<ModelRate>, Batch<T>> plan, boolean write, String actor) {
-        return batch(plan, write, actor, h -> { });
+    public <T> T batch(Function<List<ModelRate>, Batch<T>> plan, boolean write, Actor actor, Audit<T> audited) {
+        return batch(plan, write, actor, audited, h -> false);
     }
 
-    /** As {@link #batch(Function, boolean, String)}, running {@code alongside} first in the same transaction. */
-    public <T> T batch(Function<List<ModelRate>, Batch<T>> plan, boolean write, String actor,
-                       Consumer<Handle> alongside) {
+    /**
+     * As {@link #batch(Function, boolean, Actor, Audit)}, running {@code alongside} first in the same transaction;
+     * it answers whether it changed something, which is then audited even if no rate changes.
+     */
+    public <T> T batch(Function<List<ModelRate>, Batch<T>> plan, boolean write, Actor actor, Audit<T> audited,
+                       Predicate<Handle> alongside) {
         if (!write) {
             return plan.apply(store.all()).result();
         }
         T result = store.jdbi().inTransaction(h -> {
-            alongside.accept(h);
+            boolean changedAlongside = alongside.test(h);
             Batch<T> batch = plan.apply(all(h));
-            write(h, batch.writes(), actor);
+            write(h, batch.writes(), actor.reference());
+            if (changedAlongside || !batch.writes().isEmpty()) {
+                audit.record(AuditEvent.of(actor, audited.action(), "rate", audited.targetId(), null,
+                        audited.after().apply(batch.result())));
+            }
             return batch.result();
         });
         reload();
         return result;
+    }
+
+    /** Records an audit entry in the caller's transaction, for what a batch changes alongside its rates. */
+    public void audit(AuditEvent event) {
+        audit.record(event);
     }
 
     /** New rates in one batch (a first import creates hundreds), then each update or deletion. */

@@ -119,12 +119,6 @@ public final class RateStore {
                 rs.getLong("created_at"), rs.getLong("updated_at"));
     }
 
-    /** SQLite's driver refuses {@code getObject(column, Long.class)} on NULL; this works on both databases. */
-    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? null : value;
-    }
-
     public static CallType type(String wire) {
         for (CallType t : CallType.values()) {
             if (t.wireName().equals(wire)) {
@@ -176,5 +170,10 @@ public final class RateStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
     }
 }

@@ -1,17 +1,23 @@
 package io.aigne.hub.cli;
 
 import io.aigne.hub.Hub;
+import io.aigne.hub.audit.Actor;
+import io.aigne.hub.audit.AuditEvent;
+import io.aigne.hub.audit.AuditLog;
 import io.aigne.hub.auth.AccessKey;
 import io.aigne.hub.auth.AccessKeys;
 import io.aigne.hub.auth.IssuedKey;
+import io.aigne.hub.auth.KeyAdmin;
 import io.aigne.hub.auth.Passwords;
 import io.aigne.hub.auth.Role;
 import io.aigne.hub.auth.User;
+import io.aigne.hub.auth.UserAdmin;
 import io.aigne.hub.auth.UserStore;
 import io.aigne.hub.config.HubConfig;
 import io.aigne.hub.provider.ProviderStore;
 import io.aigne.hub.secret.MasterKeyRing;
 import io.aigne.hub.secret.SecretBox;
+import io.aigne.hub.server.ApiException;
 import io.aigne.hub.store.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,7 +38,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** Administration straight against the database, for bootstrap and recovery; the HTTP API does the rest. */
+/**
+ * Administration straight against the database, for bootstrap and recovery; the HTTP API does the rest. Changes
+ * are audited with the actor {@code cli}.
+ */
 @Command(name = "admin", description = "Manage users, access keys and the master key directly in the database.",
         subcommands = {AdminCommand.CreateKey.class, AdminCommand.ListKeys.class, AdminCommand.RevokeKey.class,
                 AdminCommand.CreateUser.class, AdminCommand.ListUsers.class, AdminCommand.SetPassword.class,
@@ -55,10 +64,25 @@ public final class AdminCommand implements Runnable {
             config = configOptions.load();
             try (Database db = Database.open(config.database(), Path.of(config.dataDir()))) {
                 return run(db);
+            } catch (ApiException refused) {
+                System.err.println(refused.getMessage());
+                return 1;
             }
         }
 
         abstract int run(Database db);
+
+        static AccessKeys keys(Database db) {
+            return new AccessKeys(db.jdbi(), Duration.ofSeconds(1));
+        }
+
+        static KeyAdmin keyAdmin(Database db) {
+            return new KeyAdmin(keys(db), new AuditLog(db.jdbi()));
+        }
+
+        static UserAdmin userAdmin(Database db) {
+            return new UserAdmin(new UserStore(db.jdbi()), keys(db), new AuditLog(db.jdbi()));
+        }
 
         User user(UserStore users, String name) {
             return users.byName(name).orElseThrow(() -> new IllegalArgumentException("no user named '" + name
@@ -78,7 +102,7 @@ public final class AdminCommand implements Runnable {
         @Override
         int run(Database db) {
             User u = user(new UserStore(db.jdbi()), user);
-            IssuedKey key = new AccessKeys(db.jdbi(), Duration.ofSeconds(1)).issue(u.id(), name, app);
+            IssuedKey key = keyAdmin(db).issue(u.id(), name, app, Actor.CLI);
             System.out.println("Access key for " + u.name() + " (id " + key.key().id() + "), shown only now:");
             System.out.println(key.secret());
             return 0;
@@ -93,7 +117,7 @@ public final class AdminCommand implements Runnable {
         @Override
         int run(Database db) {
             User u = user(new UserStore(db.jdbi()), user);
-            for (AccessKey k : new AccessKeys(db.jdbi(), Duration.ofSeconds(1)).listForUser(u.id())) {
+            for (AccessKey k : keys(db).listForUser(u.id())) {
                 System.out.printf("%s  %-16s %-20s created %s%s%n", k.id(), k.hint(), k.name() == null ? "" : k.name(),
                         Instant.ofEpochMilli(k.createdAt()), k.revoked() ? "  REVOKED" : "");
             }
@@ -109,7 +133,7 @@ public final class AdminCommand implements Runnable {
 
         @Override
         int run(Database db) {
-            boolean revoked = new AccessKeys(db.jdbi(), Duration.ofSeconds(1)).revoke(id);
+            boolean revoked = keys(db).byId(id).map(k -> keyAdmin(db).revoke(k, Actor.CLI)).orElse(false);
             System.out.println(revoked ? "revoked " + id : "no active key with id " + id);
             return revoked ? 0 : 1;
         }
@@ -124,12 +148,8 @@ public final class AdminCommand implements Runnable {
 
         @Override
         int run(Database db) {
-            UserStore users = new UserStore(db.jdbi());
-            if (users.byName(name).isPresent()) {
-                System.err.println("a user named '" + name + "' already exists");
-                return 1;
-            }
-            User u = users.create(name, null, null, Role.parse(role));
+            User u = userAdmin(db).create(new UserAdmin.NewUser(name, null, null, Role.parse(role), null), null,
+                    Actor.CLI);
             System.out.println("created user " + u.name() + " (" + u.role().wireName() + ", id " + u.id() + ")");
             return 0;
         }
@@ -162,7 +182,7 @@ public final class AdminCommand implements Runnable {
             UserStore users = new UserStore(db.jdbi());
             User u = user(users, name);
             if (clear) {
-                users.setPasswordHash(u.id(), null);
+                userAdmin(db).setPassword(u, null, Actor.CLI);
                 System.out.println("removed the password of " + u.name());
                 return 0;
             }
@@ -176,7 +196,7 @@ public final class AdminCommand implements Runnable {
                     System.err.println("not set: " + weakness);
                     return 1;
                 }
-                users.setPasswordHash(u.id(), Passwords.hash(CharBuffer.wrap(password)));
+                userAdmin(db).setPassword(u, CharBuffer.wrap(password), Actor.CLI);
             } finally {
                 Arrays.fill(password, '\0');
             }
@@ -230,7 +250,7 @@ public final class AdminCommand implements Runnable {
             ProviderStore reader = new ProviderStore(db.jdbi(), new SecretBox(ring, Hub.CREDENTIAL_PURPOSE));
             if (ring.fileManaged()) {
                 MasterKeyRing next = ring.withNewVersion(key);
-                int count = reader.resealAll(new SecretBox(next, Hub.CREDENTIAL_PURPOSE));
+                int count = reseal(db, reader, new SecretBox(next, Hub.CREDENTIAL_PURPOSE), next.currentVersion());
                 next.withoutOldVersions();
                 System.out.println("re-encrypted " + count + " credentials under master key version "
                         + next.currentVersion() + "; the key file now holds only that version");
@@ -239,12 +259,24 @@ public final class AdminCommand implements Runnable {
             Map<Integer, byte[]> versions = new HashMap<>();
             int nextVersion = ring.currentVersion() + 1;
             versions.put(nextVersion, key);
-            int count = reader.resealAll(new SecretBox(MasterKeyRing.of(versions), Hub.CREDENTIAL_PURPOSE));
+            int count = reseal(db, reader, new SecretBox(MasterKeyRing.of(versions), Hub.CREDENTIAL_PURPOSE),
+                    nextVersion);
             System.out.println("re-encrypted " + count + " credentials under master key version " + nextVersion + ".");
             System.out.println("Now set security.masterKey (or AIGNE_HUB_SECURITY_MASTER_KEY) to:");
             System.out.println(MasterKeyRing.format(nextVersion, key));
             System.out.println("and restart the hub; the previous key is no longer needed.");
             return 0;
+        }
+
+        /** Re-seals every credential and records it ({@code master_key.rotate}), together or not at all. */
+        private static int reseal(Database db, ProviderStore reader, SecretBox target, int version) {
+            AuditLog audit = new AuditLog(db.jdbi());
+            return audit.inTransaction(() -> {
+                int count = reader.resealAll(target);
+                audit.record(AuditEvent.of(Actor.CLI, "master_key.rotate", "master_key", Integer.toString(version),
+                        null, Map.of("version", version, "credentialsResealed", count)));
+                return count;
+            });
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.aigne.hub.cli;
 
+import io.aigne.hub.audit.Actor;
+import io.aigne.hub.audit.AuditLog;
+import io.aigne.hub.billing.BillingSettings;
 import io.aigne.hub.billing.RateBasis;
 import io.aigne.hub.billing.RateChanges;
 import io.aigne.hub.billing.RateStore;
@@ -27,9 +30,6 @@ import java.util.Set;
 @Command(name = "rates", description = "Model rates: import them from the price catalogue.",
         subcommands = {RatesCommand.Import.class})
 public final class RatesCommand implements Runnable {
-    /** Who the rate history names for changes made here. */
-    static final String ACTOR = "cli";
-
     @Override
     public void run() {
         System.err.println("choose a subcommand: import");
@@ -53,10 +53,10 @@ public final class RatesCommand implements Runnable {
             PriceCatalog catalog = file == null ? PriceCatalog.bundled() : PriceCatalog.read(file);
             CatalogImport.Options options = new CatalogImport.Options(types(), knownModels(db, config),
                     LocalDate.now(ZoneOffset.UTC));
-            RateBasis basis = RateBasis.current(db.jdbi(), config.billing());
-            RateChanges changes = new RateChanges(new RateStore(db.jdbi()), null);
+            RateBasis basis = RateBasis.of(new BillingSettings(db.jdbi(), config.billing()).current());
+            RateChanges changes = new RateChanges(new RateStore(db.jdbi()), null, new AuditLog(db.jdbi()));
             CatalogImport.Plan plan = changes.batch(existing -> CatalogImport.batch(catalog, existing, basis, options),
-                    !dryRun, ACTOR);
+                    !dryRun, Actor.CLI, new RateChanges.Audit<>("rate.import", "catalog", CatalogImport.Plan::summary));
             new ImportPlanTable(System.out).print(plan, dryRun);
             return 0;
         }

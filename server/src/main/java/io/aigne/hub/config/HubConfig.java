@@ -18,26 +18,28 @@ public record HubConfig(
         List<ProviderDeclaration> providers,
         MediaConfig media,
         AuthConfig auth,
-        BillingConfig billing) {
+        BillingConfig billing,
+        PaymentsConfig payments) {
 
     public HubConfig {
         providers = providers == null ? List.of() : List.copyOf(providers);
         media = media == null ? MediaConfig.DEFAULTS : media;
         auth = auth == null ? AuthConfig.DEFAULTS : auth;
         billing = billing == null ? BillingConfig.DEFAULTS : billing;
+        payments = payments == null ? PaymentsConfig.DEFAULTS : payments;
     }
 
     /** A configuration with the default {@link MediaConfig} and {@link AuthConfig}. */
     public HubConfig(ServerConfig server, String dataDir, DatabaseConfig database, SecurityConfig security,
                      UpstreamConfig upstream, RoutingConfig routing, LedgerConfig ledger,
                      List<ProviderDeclaration> providers) {
-        this(server, dataDir, database, security, upstream, routing, ledger, providers, null, null, null);
+        this(server, dataDir, database, security, upstream, routing, ledger, providers, null, null, null, null);
     }
 
     /** The same configuration with these declared providers. */
     public HubConfig withProviders(List<ProviderDeclaration> declared) {
         return new HubConfig(server, dataDir, database, security, upstream, routing, ledger, declared, media, auth,
-                billing);
+                billing, payments);
     }
 
     public record ServerConfig(
@@ -202,5 +204,38 @@ public record HubConfig(
                                 String unpricedModels, String purchaseUrl, String creditPrefix, String nodeId) {
         public static final BillingConfig DEFAULTS = new BillingConfig(false, "1", "2", "0", 0, 4096, 3600, "refuse",
                 "", "", "");
+    }
+
+    /**
+     * Buying credits. {@code provider}: {@code none} (no purchases) or {@code stripe} (Stripe Checkout). A purchase
+     * of N whole credits costs N × {@code pricePerCredit} (a decimal in the currency's main unit) rounded half up to
+     * the currency's smallest unit ({@code currencyDecimals}: 2 for usd/eur, 0 for jpy). Empty success/cancel URLs
+     * mean the hub's purchase page at the public origin. Validated by {@code billing.payment.PaymentSettings}.
+     */
+    public record PaymentsConfig(String provider, String currency, int currencyDecimals, String pricePerCredit,
+                                 long minCredits, long maxCredits, String productName, String successUrl,
+                                 String cancelUrl, StripeConfig stripe) {
+        public static final PaymentsConfig DEFAULTS = new PaymentsConfig("none", "usd", 2, "1.00", 1, 10_000,
+                "AIGNE Hub credits", "", "", null);
+
+        public PaymentsConfig {
+            stripe = stripe == null ? StripeConfig.DEFAULTS : stripe;
+        }
+    }
+
+    /**
+     * Stripe's secret (or restricted) API key and the signing secret of the webhook endpoint, best given through
+     * {@code AIGNE_HUB_PAYMENTS_STRIPE_API_KEY} / {@code AIGNE_HUB_PAYMENTS_STRIPE_WEBHOOK_SECRET}; never printed.
+     */
+    public record StripeConfig(String apiKey, String webhookSecret, String apiBase, int timeoutSeconds,
+                               int webhookToleranceSeconds) {
+        public static final StripeConfig DEFAULTS = new StripeConfig("", "", "https://api.stripe.com", 30, 300);
+
+        @Override
+        public String toString() {
+            return "StripeConfig[apiKey=" + io.aigne.hub.secret.Masking.mask(apiKey) + ", webhookSecret="
+                    + io.aigne.hub.secret.Masking.mask(webhookSecret) + ", apiBase=" + apiBase + ", timeoutSeconds="
+                    + timeoutSeconds + ", webhookToleranceSeconds=" + webhookToleranceSeconds + "]";
+        }
     }
 }

@@ -26,14 +26,16 @@ public final class Attempts {
     }
 
     private final Router router;
+    private final CallScope scope;
 
-    public Attempts(Router router) {
+    public Attempts(Router router, CallScope scope) {
         this.router = router;
+        this.scope = scope;
     }
 
     public void run(List<Route> plan, CallTrace trace, Attempt attempt) {
         ApiException last = null;
-        for (Route route : plan) {
+        for (Route route : scope.admit(trace, plan)) {
             trace.attempt(route);
             try {
                 attempt.run(route);

@@ -1,11 +1,18 @@
 package io.aigne.hub.gateway;
 
+import io.aigne.hub.billing.Billing;
+import io.aigne.hub.billing.Credits;
+import io.aigne.hub.media.PublicOrigin;
+import io.aigne.hub.routing.Route;
 import io.aigne.hub.server.ApiException;
+import io.aigne.hub.usage.CallRecord;
+import io.helidon.webserver.http.ServerRequest;
 import io.aigne.hub.usage.UsageLedger;
 import io.helidon.webserver.http.ServerResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -29,14 +36,22 @@ public final class CallScope {
     }
 
     private final UsageLedger ledger;
+    private final Billing billing;
+    private final PublicOrigin origin;
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    public CallScope(UsageLedger ledger) {
+    public CallScope(UsageLedger ledger, Billing billing, PublicOrigin origin) {
         this.ledger = ledger;
+        this.billing = billing;
+        this.origin = origin;
     }
 
-    public void run(CallTrace trace, ServerResponse res, ErrorShape errors, Body body) {
+    public void run(CallTrace trace, ServerRequest req, ServerResponse res, ErrorShape errors, Body body) {
         inFlight.incrementAndGet();
+        trace.origin(() -> origin.of(req));
+        // A call that succeeded is journaled before its last bytes leave, so its client never holds an answer the
+        // ledger could lose if the process died now.
+        trace.onSucceeded(() -> ledger.journal(record(trace)));
         try {
             body.run();
         } catch (ApiException e) {
@@ -52,9 +67,30 @@ public final class CallScope {
                         "the hub failed while handling this call (call id " + trace.id() + "); the failure is logged"));
             }
         } finally {
-            ledger.record(trace.toRecord());
+            ledger.record(billing.settle(record(trace)));
             inFlight.decrementAndGet();
         }
+    }
+
+    /**
+     * Admits a call on its plan: reserves its credit (see {@link Billing#admit}) and returns the routes it may
+     * take. Every door calls it through {@link Attempts} before the first route is tried.
+     */
+    public List<Route> admit(CallTrace trace, List<Route> plan) {
+        Billing.Admission admission = billing.admit(trace.id(), trace.principal() == null ? null
+                : trace.principal().userId(), trace.type(), trace.requestBody(), plan, trace.origin());
+        trace.held(admission.held());
+        return admission.plan();
+    }
+
+    private CallRecord record(CallTrace trace) {
+        Credits cost = billing.cost(trace.route(), trace.type(), trace.usage(), trace.imageSize(),
+                trace.imageQuality());
+        return trace.toRecord(cost, billing.owesSettlement(cost, trace.held()));
+    }
+
+    public Billing billing() {
+        return billing;
     }
 
     /** Model calls running right now (their ledger rows are enqueued when they end). */

@@ -1,6 +1,7 @@
 package io.aigne.hub.gateway;
 
 import io.aigne.hub.auth.Principal;
+import io.aigne.hub.billing.Credits;
 import io.aigne.hub.routing.Route;
 import io.aigne.hub.store.Ids;
 import io.aigne.hub.usage.CallRecord;
@@ -32,6 +33,12 @@ public final class CallTrace {
     private Usage usage = Usage.NONE;
     private Long ttfbMs;
     private String upstreamRequestId;
+    private byte[] requestBody;
+    private String imageSize;
+    private String imageQuality;
+    private Credits held = Credits.ZERO;
+    private java.util.function.Supplier<String> origin = () -> "";
+    private Runnable onSucceeded = () -> { };
 
     public CallTrace(Principal principal, String appDid, String requestId, String endpoint, CallType type) {
         this.principal = principal;
@@ -47,6 +54,68 @@ public final class CallTrace {
 
     public long startNanos() {
         return startNanos;
+    }
+
+    /** The request as the caller sent it: what the credit hold is estimated from. */
+    public void requestBody(byte[] body) {
+        this.requestBody = body;
+    }
+
+    public byte[] requestBody() {
+        return requestBody;
+    }
+
+    /** The image size and quality asked for, which may pick a per-tier image price. */
+    public void imageOptions(String size, String quality) {
+        this.imageSize = size;
+        this.imageQuality = quality;
+    }
+
+    public String imageSize() {
+        return imageSize;
+    }
+
+    public String imageQuality() {
+        return imageQuality;
+    }
+
+    /** Credit reserved for this call before it started; released or charged when it ends. */
+    public void held(Credits amount) {
+        this.held = amount;
+    }
+
+    public Credits held() {
+        return held;
+    }
+
+    /** The hub's public origin as the caller reached it, for links in answers (the purchase page). */
+    public void origin(java.util.function.Supplier<String> origin) {
+        this.origin = origin;
+    }
+
+    public String origin() {
+        return origin.get();
+    }
+
+    /** Runs when the call is known to have succeeded, before its last bytes go out (the ledger's durable copy). */
+    public void onSucceeded(Runnable hook) {
+        this.onSucceeded = hook;
+    }
+
+    public Principal principal() {
+        return principal;
+    }
+
+    public CallType type() {
+        return type;
+    }
+
+    public Route route() {
+        return route;
+    }
+
+    public Usage usage() {
+        return usage;
     }
 
     public void requested(String model, boolean stream) {
@@ -84,6 +153,7 @@ public final class CallTrace {
         this.status = CallStatus.SUCCESS;
         this.httpStatus = httpStatus;
         this.error = null;
+        onSucceeded.run();
     }
 
     public void failed(int httpStatus, String error) {
@@ -98,11 +168,16 @@ public final class CallTrace {
     }
 
     public CallRecord toRecord() {
+        return toRecord(Credits.ZERO, false);
+    }
+
+    /** The ledger row: what the call cost, and whether its charge (and the release of its hold) is still owed. */
+    public CallRecord toRecord(Credits cost, boolean chargePending) {
         long latency = (System.nanoTime() - startNanos) / 1_000_000;
         return new CallRecord(id, createdAt, principal == null ? null : principal.userId(),
                 principal == null ? null : principal.accessKeyId(), appDid, requestId, endpoint, type, streamed,
                 route == null ? null : route.provider().name(), route == null ? null : route.credentialId(),
                 modelRequested, modelAnswered, status, httpStatus, error, usage, Math.max(1, attempts), latency,
-                ttfbMs, upstreamRequestId);
+                ttfbMs, upstreamRequestId, cost.nanos(), held.nanos(), chargePending);
     }
 }

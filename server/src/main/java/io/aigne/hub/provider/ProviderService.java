@@ -1,5 +1,9 @@
 package io.aigne.hub.provider;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aigne.hub.audit.Actor;
+import io.aigne.hub.audit.AuditEvent;
+import io.aigne.hub.audit.AuditLog;
 import io.aigne.hub.config.HubConfig.CredentialDeclaration;
 import io.aigne.hub.config.HubConfig.ProviderDeclaration;
 import io.aigne.hub.routing.Router;
@@ -17,8 +21,8 @@ import java.util.regex.Pattern;
 
 /**
  * Creating, changing and removing providers and credentials, with the checks that keep the routing table sound;
- * every change rebuilds the router's table. Providers declared in the configuration file are synchronised here
- * at start.
+ * each change is made in one transaction with its audit record, then rebuilds the router's table. Providers
+ * declared in the configuration file are synchronised here at start.
  */
 public final class ProviderService {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderService.class);
@@ -26,10 +30,12 @@ public final class ProviderService {
 
     private final ProviderStore store;
     private final Router router;
+    private final AuditLog audit;
 
-    public ProviderService(ProviderStore store, Router router) {
+    public ProviderService(ProviderStore store, Router router, AuditLog audit) {
         this.store = store;
         this.router = router;
+        this.audit = audit;
     }
 
     /** A rejected change: {@code field} names what to fix. */
@@ -60,7 +66,38 @@ public final class ProviderService {
                                Boolean enabled, List<String> models) {
     }
 
-    public Provider create(ProviderSpec spec, String source, String createdBy) {
+    /** Creates a provider with its credentials, all or nothing. */
+    public Provider create(ProviderSpec spec, List<CredentialSpec> credentials, String source, Actor actor) {
+        Provider created = audit.inTransaction(() -> {
+            Provider p = insertProvider(spec, source, actor);
+            for (CredentialSpec c : credentials) {
+                insertCredential(p, c, actor);
+            }
+            return p;
+        });
+        router.reload();
+        return created;
+    }
+
+    public Provider update(String id, ProviderSpec spec, Actor actor) {
+        Provider updated = audit.inTransaction(() -> changeProvider(
+                store.provider(id).orElseThrow(() -> new InvalidChange(404, "id", "no provider with id " + id)),
+                spec, actor));
+        router.reload();
+        return updated;
+    }
+
+    public boolean delete(String id, Actor actor) {
+        boolean deleted = audit.inTransaction(() -> {
+            Optional<Provider> provider = store.provider(id);
+            provider.ifPresent(p -> removeProvider(p, actor));
+            return provider.isPresent();
+        });
+        router.reload();
+        return deleted;
+    }
+
+    private Provider insertProvider(ProviderSpec spec, String source, Actor actor) {
         String name = requireName(spec.name());
         if (store.providerByName(name).isPresent()) {
             throw new InvalidChange(409, "name", "a provider named '" + name + "' already exists");
@@ -69,13 +106,13 @@ public final class ProviderService {
         String baseUrl = checkBaseUrl(spec.baseUrl(), type);
         String region = checkRegion(spec.region(), type);
         Provider p = store.createProvider(name, type, blankToNull(spec.displayName()), baseUrl, region,
-                spec.enabled() == null || spec.enabled(), checkModels(spec.models()), source, createdBy);
-        router.reload();
+                spec.enabled() == null || spec.enabled(), checkModels(spec.models()), source, actor.reference());
+        audit.record(AuditEvent.of(actor, "provider.create", "provider", p.id(), null, ProviderSnapshots.of(p)));
         return p;
     }
 
-    public Provider update(String id, ProviderSpec spec) {
-        Provider current = store.provider(id).orElseThrow(() -> new InvalidChange(404, "id", "no provider with id " + id));
+    /** Writes and records the change only when it changes something. */
+    private Provider changeProvider(Provider current, ProviderSpec spec, Actor actor) {
         if (spec.name() != null && !spec.name().equals(current.name())) {
             throw new InvalidChange("name", "a provider's name cannot change (callers route by it); create a new provider");
         }
@@ -90,15 +127,24 @@ public final class ProviderService {
         if (type == ProviderType.BEDROCK && (next.region() == null || next.region().isBlank())) {
             throw new InvalidChange("region", "a bedrock provider needs a region, e.g. us-east-1");
         }
+        AuditEvent event = AuditEvent.of(actor, "provider.update", "provider", current.id(),
+                ProviderSnapshots.of(current), ProviderSnapshots.of(next));
+        if (!event.changesSomething()) {
+            return current;
+        }
         store.updateProvider(next);
-        router.reload();
+        audit.record(event);
         return next;
     }
 
-    public boolean delete(String id) {
-        boolean deleted = store.deleteProvider(id);
-        router.reload();
-        return deleted;
+    /** Deletes a provider and its credentials, with a record of each. */
+    private void removeProvider(Provider p, Actor actor) {
+        for (Credential c : store.credentials(p.id())) {
+            audit.record(AuditEvent.of(actor, "credential.delete", "credential", c.id(),
+                    ProviderSnapshots.of(p, c), null));
+        }
+        store.deleteProvider(p.id());
+        audit.record(AuditEvent.of(actor, "provider.delete", "provider", p.id(), ProviderSnapshots.of(p), null));
     }
 
     public record CredentialSpec(String name, String credentialType, String apiKey, String accessKeyId,
@@ -109,56 +155,99 @@ public final class ProviderService {
         }
     }
 
-    public Credential addCredential(String providerId, CredentialSpec spec) {
-        Provider provider = store.provider(providerId)
-                .orElseThrow(() -> new InvalidChange(404, "providerId", "no provider with id " + providerId));
+    public Credential addCredential(String providerId, CredentialSpec spec, Actor actor) {
+        Credential c = audit.inTransaction(() -> insertCredential(store.provider(providerId)
+                .orElseThrow(() -> new InvalidChange(404, "providerId", "no provider with id " + providerId)), spec, actor));
+        router.reload();
+        return c;
+    }
+
+    public Credential updateCredential(String providerId, String credentialId, CredentialSpec spec, Actor actor) {
+        Credential updated = audit.inTransaction(() -> {
+            Credential current = credentialOf(providerId, credentialId);
+            CredentialSecret secret = null;
+            if (spec.apiKey() != null || spec.accessKeyId() != null || spec.secretAccessKey() != null) {
+                CredentialKind kind = spec.credentialType() == null ? current.kind() : parseKind(spec.credentialType());
+                if (kind != current.kind()) {
+                    throw new InvalidChange("credentialType", "a credential's type cannot change; create a new credential");
+                }
+                secret = secretOf(kind, spec);
+            }
+            String name = spec.name() == null ? null : spec.name().trim();
+            if (name != null && !name.equals(current.name())
+                    && store.credentials(providerId).stream().anyMatch(c -> c.name().equals(name))) {
+                throw new InvalidChange(409, "name", "this provider already has a credential named '" + name + "'");
+            }
+            return changeCredential(store.provider(providerId).orElseThrow(), current, name, secret,
+                    spec.weight() == null ? null : checkWeight(spec.weight(), current.weight()), spec.enabled(), actor);
+        });
+        router.reload();
+        if (spec.apiKey() != null || spec.accessKeyId() != null || spec.secretAccessKey() != null) {
+            router.markHealthy(credentialId);
+        }
+        return updated;
+    }
+
+    public boolean deleteCredential(String providerId, String credentialId, Actor actor) {
+        boolean deleted = audit.inTransaction(() -> {
+            Credential c = credentialOf(providerId, credentialId);
+            return removeCredential(store.provider(providerId).orElseThrow(), c, actor);
+        });
+        router.reload();
+        return deleted;
+    }
+
+    private Credential insertCredential(Provider provider, CredentialSpec spec, Actor actor) {
         String name = spec.name() == null || spec.name().isBlank() ? "default" : spec.name().trim();
         if (name.length() > 100) {
             throw new InvalidChange("name", "a credential name has at most 100 characters");
         }
-        if (store.credentials(providerId).stream().anyMatch(c -> c.name().equals(name))) {
+        if (store.credentials(provider.id()).stream().anyMatch(c -> c.name().equals(name))) {
             throw new InvalidChange(409, "name", "provider '" + provider.name() + "' already has a credential named '"
                     + name + "'");
         }
         CredentialKind kind = spec.credentialType() == null ? provider.type().credentialKind()
                 : parseKind(spec.credentialType());
         CredentialSecret secret = secretOf(kind, spec);
-        Credential c = store.createCredential(providerId, name, kind, secret, checkWeight(spec.weight(), 100));
+        Credential c = store.createCredential(provider.id(), name, kind, secret, checkWeight(spec.weight(), 100));
         if (Boolean.FALSE.equals(spec.enabled())) {
             store.updateCredential(c.id(), null, null, null, false);
         }
-        router.reload();
-        return store.credential(c.id()).orElseThrow();
+        Credential created = store.credential(c.id()).orElseThrow();
+        audit.record(AuditEvent.of(actor, "credential.create", "credential", c.id(), null,
+                ProviderSnapshots.of(provider, created)));
+        return created;
     }
 
-    public Credential updateCredential(String providerId, String credentialId, CredentialSpec spec) {
-        Credential current = credentialOf(providerId, credentialId);
-        CredentialSecret secret = null;
-        if (spec.apiKey() != null || spec.accessKeyId() != null || spec.secretAccessKey() != null) {
-            CredentialKind kind = spec.credentialType() == null ? current.kind() : parseKind(spec.credentialType());
-            if (kind != current.kind()) {
-                throw new InvalidChange("credentialType", "a credential's type cannot change; create a new credential");
-            }
-            secret = secretOf(kind, spec);
-        }
-        String name = spec.name() == null ? null : spec.name().trim();
-        if (name != null && !name.equals(current.name())
-                && store.credentials(providerId).stream().anyMatch(c -> c.name().equals(name))) {
-            throw new InvalidChange(409, "name", "this provider already has a credential named '" + name + "'");
-        }
-        store.updateCredential(credentialId, name, secret,
-                spec.weight() == null ? null : checkWeight(spec.weight(), current.weight()), spec.enabled());
-        router.reload();
+    /**
+     * Updates the given fields (null: unchanged) and records it as {@code credential.enable}/{@code .disable} when
+     * the enabled flag flipped, else as {@code credential.update}; a replaced secret shows as {@code secretReplaced}
+     * and its new masked form.
+     */
+    private Credential changeCredential(Provider provider, Credential current, String name, CredentialSecret secret,
+                                        Integer weight, Boolean enabled, Actor actor) {
+        store.updateCredential(current.id(), name, secret, weight, enabled);
+        Credential after = store.credential(current.id()).orElseThrow();
+        ObjectNode afterView = ProviderSnapshots.of(provider, after);
         if (secret != null) {
-            router.markHealthy(credentialId);
+            afterView.put("secretReplaced", true);
         }
-        return store.credential(credentialId).orElseThrow();
+        String action = after.enabled() == current.enabled() ? "credential.update"
+                : after.enabled() ? "credential.enable" : "credential.disable";
+        AuditEvent event = AuditEvent.of(actor, action, "credential", current.id(),
+                ProviderSnapshots.of(provider, current), afterView);
+        if (event.changesSomething()) {
+            audit.record(event);
+        }
+        return after;
     }
 
-    public boolean deleteCredential(String providerId, String credentialId) {
-        credentialOf(providerId, credentialId);
-        boolean deleted = store.deleteCredential(credentialId);
-        router.reload();
+    private boolean removeCredential(Provider provider, Credential c, Actor actor) {
+        boolean deleted = store.deleteCredential(c.id());
+        if (deleted) {
+            audit.record(AuditEvent.of(actor, "credential.delete", "credential", c.id(),
+                    ProviderSnapshots.of(provider, c), null));
+        }
         return deleted;
     }
 
@@ -191,39 +280,41 @@ public final class ProviderService {
     }
 
     /**
-     * Makes the database match the providers declared in the configuration: declared ones are created or updated
-     * (credentials replaced when they changed), and config-sourced ones no longer declared are removed.
+     * Makes the database match the providers declared in the configuration, in one transaction: declared ones are
+     * created or updated (credentials replaced when they changed), and config-sourced ones no longer declared are
+     * removed. Each change is recorded with the actor {@code config}; a start that changes nothing records nothing.
      */
     public void syncDeclared(List<ProviderDeclaration> declarations) {
-        Set<String> declared = new HashSet<>();
-        for (ProviderDeclaration d : declarations) {
-            String name = requireName(d.name());
-            if (!declared.add(name)) {
-                throw new InvalidChange("providers", "provider '" + name + "' is declared twice in the configuration");
+        audit.useTransaction(() -> {
+            Set<String> declared = new HashSet<>();
+            for (ProviderDeclaration d : declarations) {
+                String name = requireName(d.name());
+                if (!declared.add(name)) {
+                    throw new InvalidChange("providers", "provider '" + name + "' is declared twice in the configuration");
+                }
+                Optional<Provider> existing = store.providerByName(name);
+                Provider provider;
+                if (existing.isEmpty()) {
+                    provider = insertProvider(new ProviderSpec(name, d.type(), d.displayName(), d.baseUrl(), d.region(),
+                            d.enabled(), d.models()), "config", Actor.CONFIG);
+                } else if (!"config".equals(existing.get().source())) {
+                    LOG.warn("provider '{}' is declared in the configuration but was created through the API; "
+                            + "the API's version is kept", name);
+                    continue;
+                } else {
+                    provider = changeProvider(existing.get(), new ProviderSpec(null, d.type() == null ? name : d.type(),
+                            nullToEmpty(d.displayName()), nullToEmpty(d.baseUrl()), nullToEmpty(d.region()),
+                            d.enabled() == null || d.enabled(), d.models()), Actor.CONFIG);
+                }
+                syncCredentials(provider, d.credentials());
             }
-            ProviderSpec spec = new ProviderSpec(name, d.type(), d.displayName(), d.baseUrl(), d.region(),
-                    d.enabled(), d.models());
-            Optional<Provider> existing = store.providerByName(name);
-            Provider provider;
-            if (existing.isEmpty()) {
-                provider = create(spec, "config", "config");
-            } else if (!"config".equals(existing.get().source())) {
-                LOG.warn("provider '{}' is declared in the configuration but was created through the API; "
-                        + "the API's version is kept", name);
-                continue;
-            } else {
-                provider = update(existing.get().id(), new ProviderSpec(null, d.type() == null ? name : d.type(),
-                        nullToEmpty(d.displayName()), nullToEmpty(d.baseUrl()), nullToEmpty(d.region()),
-                        d.enabled() == null || d.enabled(), d.models()));
+            for (Provider p : store.providers()) {
+                if ("config".equals(p.source()) && !declared.contains(p.name())) {
+                    LOG.info("provider '{}' is no longer declared in the configuration; removing it", p.name());
+                    removeProvider(p, Actor.CONFIG);
+                }
             }
-            syncCredentials(provider, d.credentials());
-        }
-        for (Provider p : store.providers()) {
-            if ("config".equals(p.source()) && !declared.contains(p.name())) {
-                LOG.info("provider '{}' is no longer declared in the configuration; removing it", p.name());
-                store.deleteProvider(p.id());
-            }
-        }
+        });
         router.reload();
     }
 
@@ -243,21 +334,25 @@ public final class ProviderService {
                 names.remove(name);
                 continue;
             }
-            CredentialSecret secret = secretOf(kind, new CredentialSpec(name, kind.wireName(), d.apiKey(),
-                    d.accessKeyId(), d.secretAccessKey(), d.sessionToken(), d.weight(), true));
+            CredentialSpec spec = new CredentialSpec(name, kind.wireName(), d.apiKey(), d.accessKeyId(),
+                    d.secretAccessKey(), d.sessionToken(), d.weight(), true);
+            CredentialSecret secret = secretOf(kind, spec);
             int weight = checkWeight(d.weight(), 100);
             Optional<Credential> existing = store.credentials(provider.id()).stream()
                     .filter(c -> c.name().equals(name)).findFirst();
             if (existing.isEmpty()) {
-                store.createCredential(provider.id(), name, kind, secret, weight);
-            } else {
-                boolean changed = !Objects.equals(store.openSecret(existing.get().id()), secret);
-                store.updateCredential(existing.get().id(), null, changed ? secret : null, weight, true);
+                insertCredential(provider, spec, Actor.CONFIG);
+                continue;
+            }
+            Credential current = existing.get();
+            boolean secretChanged = !Objects.equals(store.openSecret(current.id()), secret);
+            if (secretChanged || weight != current.weight() || !current.enabled()) {
+                changeCredential(provider, current, null, secretChanged ? secret : null, weight, true, Actor.CONFIG);
             }
         }
         for (Credential c : store.credentials(provider.id())) {
             if (!names.contains(c.name())) {
-                store.deleteCredential(c.id());
+                removeCredential(provider, c, Actor.CONFIG);
             }
         }
     }

@@ -77,6 +77,6 @@ public final class ModelCallStore {
                 rs.getString("model_requested"), rs.getString("model_answered"),
                 CallStatus.valueOf(rs.getString("status").toUpperCase(java.util.Locale.ROOT)), httpValue,
                 rs.getString("error"), usage, rs.getInt("attempts"), rs.getLong("latency_ms"), ttfbValue,
-                rs.getString("upstream_request_id"), rs.getLong("credits"), 0);
+                rs.getString("upstream_request_id"), rs.getLong("credits"), 0, false);
     }
 }

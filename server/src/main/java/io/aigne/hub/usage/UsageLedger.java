@@ -25,9 +25,18 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Writes call records off the request path: callers enqueue and return at once; one writer thread inserts them
  * in batches (a batch per flush interval, or sooner when full). A failed write is retried with back-off and
- * its records are kept, never dropped; {@link #close()} drains everything before returning.
+ * its records are kept, never dropped; {@link #close()} drains everything before returning. With a
+ * {@link CallJournal}, each record is first appended to the journal, so a process that dies before the batch is
+ * written loses nothing: the next start {@link #recover()}s it. Rows are inserted idempotently (a replayed record
+ * is not written twice), and a record whose charge is still owed is settled by the {@link Settler} after its row.
  */
 public final class UsageLedger implements AutoCloseable {
+    /** Settles records whose charge is still owed; must be idempotent per call id. */
+    @FunctionalInterface
+    public interface Settler {
+        void settle(List<CallRecord> owing);
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(UsageLedger.class);
     private static final int MAX_ERROR_CHARS = 1000;
 
@@ -38,6 +47,8 @@ public final class UsageLedger implements AutoCloseable {
     private final LinkedBlockingQueue<CallRecord> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private final AtomicLong written = new AtomicLong();
+    private final CallJournal journal;
+    private final Settler settler;
     /** Enqueued but not yet written; what {@link #awaitFlushed} waits on. */
     private final AtomicLong pending = new AtomicLong();
     private final Object flushed = new Object();
@@ -45,6 +56,13 @@ public final class UsageLedger implements AutoCloseable {
 
     /** {@code deadLetter}: where rows the database refuses for good are kept (JSON lines); null logs them. */
     public UsageLedger(DataSource dataSource, Path deadLetter, int batchSize, Duration flushInterval) {
+        this(dataSource, deadLetter, batchSize, flushInterval, null, null);
+    }
+
+    public UsageLedger(DataSource dataSource, Path deadLetter, int batchSize, Duration flushInterval,
+                       CallJournal journal, Settler settler) {
+        this.journal = journal;
+        this.settler = settler;
         this.dataSource = dataSource;
         this.deadLetter = deadLetter;
         this.batchSize = batchSize;
@@ -53,7 +71,60 @@ public final class UsageLedger implements AutoCloseable {
         this.writer.start();
     }
 
+    /**
+     * Writes what the previous run journaled and did not get into the database (the process died), settling what
+     * it owed; returns how many records were recovered. Call once, before serving.
+     */
+    public int recover() {
+        if (journal == null) {
+            return 0;
+        }
+        List<CallRecord> journaled = journal.recover();
+        List<CallRecord> missing = withoutWritten(journaled);
+        if (!missing.isEmpty()) {
+            insert(new ArrayList<>(missing));
+            LOG.info("recovered {} call records the previous run had not written", missing.size());
+        }
+        // Settling is idempotent: what was settled already is left alone, what was owed is settled now.
+        settle(journaled);
+        journal.discardRecovered();
+        return missing.size();
+    }
+
+    /** The records whose rows are not in the database yet. */
+    private List<CallRecord> withoutWritten(List<CallRecord> records) {
+        java.util.Set<String> present = new java.util.HashSet<>();
+        for (int from = 0; from < records.size(); from += 500) {
+            List<CallRecord> chunk = records.subList(from, Math.min(records.size(), from + 500));
+            String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement ps = c.prepareStatement("SELECT id FROM model_calls WHERE id IN (" + marks + ")")) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 1, chunk.get(i).id());
+                }
+                try (var rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        present.add(rs.getString(1));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read the call ledger to recover the journal: " + e.getMessage(), e);
+            }
+        }
+        return records.stream().filter(r -> !present.contains(r.id())).toList();
+    }
+
+    /** Keeps a durable copy of a record now, before it is final (a call that succeeded, before its last bytes). */
+    public void journal(CallRecord record) {
+        if (journal != null) {
+            journal.append(record);
+        }
+    }
+
     public void record(CallRecord record) {
+        if (journal != null) {
+            journal.append(record);
+        }
         pending.incrementAndGet();
         queue.add(record);
         if (!writer.isAlive()) {
@@ -62,6 +133,7 @@ public final class UsageLedger implements AutoCloseable {
             queue.drainTo(late);
             try {
                 insert(late);
+                settle(late);
                 written.addAndGet(late.size());
             } catch (RuntimeException e) {
                 late.forEach(r -> setAside(r, new SQLException(e.getMessage())));
@@ -104,13 +176,18 @@ public final class UsageLedger implements AutoCloseable {
                         continue;
                     }
                     batch.add(first);
-                    // Let a burst gather: a short wait turns many single rows into one transaction.
+                    // Let a burst gather for up to the flush interval: many rows, one transaction. Records wait in
+                    // the journal meanwhile, so a longer interval costs visibility, never durability.
                     if (!closing && queue.size() < batchSize) {
-                        Thread.sleep(Math.min(20, flushInterval.toMillis()));
+                        gather();
                     }
                 }
                 queue.drainTo(batch, batchSize - batch.size());
                 insert(batch);
+                settle(batch);
+                if (journal != null) {
+                    journal.written(batch);
+                }
                 written.addAndGet(batch.size());
                 pending.addAndGet(-batch.size());
                 batch.clear();
@@ -146,7 +223,8 @@ public final class UsageLedger implements AutoCloseable {
                 streamed, provider, credential_id, model_requested, model_answered, status, http_status, error,
                 input_tokens, output_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, total_tokens, image_count,
                 attempts, latency_ms, ttfb_ms, upstream_request_id, video_seconds, credits)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO NOTHING""";
 
     /**
      * Writes a batch in one transaction. If the batch fails, its rows are written one by one: a row the database
@@ -181,6 +259,28 @@ public final class UsageLedger implements AutoCloseable {
                 batch.retainAll(retry);
                 throw new IllegalStateException(transientFailure.getMessage(), transientFailure);
             }
+        }
+    }
+
+    /** Waits until the batch is full, the flush interval has passed, or the ledger is closing. */
+    private void gather() throws InterruptedException {
+        long deadline = System.nanoTime() + flushInterval.toNanos();
+        while (!closing && queue.size() < batchSize) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            Thread.sleep(Math.min(10, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))));
+        }
+    }
+
+    private void settle(List<CallRecord> batch) {
+        if (settler == null) {
+            return;
+        }
+        List<CallRecord> owing = batch.stream().filter(CallRecord::chargePending).toList();
+        if (!owing.isEmpty()) {
+            settler.settle(owing);
         }
     }
 
@@ -290,7 +390,10 @@ public final class UsageLedger implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (!queue.isEmpty()) {
-            LOG.error("{} call records could not be written before shutdown", queue.size());
+            LOG.error("{} call records could not be written before shutdown; the call journal keeps them for the "
+                    + "next start", queue.size());
+        } else if (journal != null) {
+            journal.close();
         }
     }
 }

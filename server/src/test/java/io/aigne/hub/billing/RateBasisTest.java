@@ -1,6 +1,5 @@
 package io.aigne.hub.billing;
 
-import io.aigne.hub.config.HubConfig.BillingConfig;
 import io.aigne.hub.usage.CallType;
 import org.junit.jupiter.api.Test;
 
@@ -64,11 +63,10 @@ class RateBasisTest {
     }
 
     @Test
-    void theConfiguredBasisIsValidated() {
-        assertThat(RateBasis.of(BillingConfig.DEFAULTS)).isEqualTo(basis("1", "2"));
+    void aBasisNeedsAPositivePriceAndAMarginAboveMinusHundred() {
         assertThatThrownBy(() -> basis("0", "2")).hasMessageContaining("base credit price");
-        assertThatThrownBy(() -> basis("1", "-1")).hasMessageContaining("margin");
-        assertThatThrownBy(() -> RateBasis.of(new BillingConfig(false, "one", "2", "0", 0, 1, 1, "refuse", "", "", "")))
-                .hasMessageContaining("baseCreditPrice");
+        assertThatThrownBy(() -> basis("1", "-100")).hasMessageContaining("margin");
+        // A negative margin sells below the provider's price, as the billing settings allow.
+        assertThat(credits(basis("1", "-50"), "0.000002")).isEqualTo("0.000001");
     }
 }

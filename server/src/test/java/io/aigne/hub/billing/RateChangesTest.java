@@ -1,9 +1,11 @@
 package io.aigne.hub.billing;
 
+import io.aigne.hub.audit.Actor;
+import io.aigne.hub.audit.AuditLog;
 import io.aigne.hub.billing.catalog.CatalogImport;
 import io.aigne.hub.billing.catalog.PriceCatalog;
 import io.aigne.hub.config.HubConfig.BillingConfig;
-import io.aigne.hub.provider.ProviderType;
+import io.aigne.hub.server.Json;
 import io.aigne.hub.store.Database;
 import io.aigne.hub.testing.TestDatabases;
 import io.aigne.hub.testing.TestDatabases.PgDatabase;
@@ -74,11 +76,14 @@ class RateChangesTest {
         private static final LocalDate TODAY = LocalDate.of(2026, 11, 22);
         private static final RateBasis BASIS = new RateBasis(BigDecimal.ONE, new BigDecimal("2"));
         private static final CatalogImport.Options ALL = new CatalogImport.Options(Set.of(), Map.of(), TODAY);
+        private static final Actor TESTER = Actor.user("user-tester", "tester", "127.0.0.1");
+        private static final Actor ADMIN = Actor.user("user-admin", "admin", "127.0.0.1");
 
         Database db;
         RateStore store;
         RateCard card;
         RateChanges changes;
+        BillingSettings settings;
 
         abstract Database open(Path dir);
 
@@ -111,11 +116,13 @@ class RateChangesTest {
             });
             store = new RateStore(db.jdbi());
             card = new RateCard(store);
-            changes = new RateChanges(store, card);
+            changes = new RateChanges(store, card, new AuditLog(db.jdbi()));
+            settings = new BillingSettings(db.jdbi(), BillingConfig.DEFAULTS);
         }
 
         private CatalogImport.Plan importCatalog(PriceCatalog catalog, RateBasis basis, boolean write) {
-            return changes.batch(existing -> CatalogImport.batch(catalog, existing, basis, ALL), write, "tester");
+            return changes.batch(existing -> CatalogImport.batch(catalog, existing, basis, ALL), write, TESTER,
+                    new RateChanges.Audit<>("rate.import", "catalog", CatalogImport.Plan::summary));
         }
 
         private static PriceCatalog catalog(String gptXPrices) {
@@ -134,6 +141,17 @@ class RateChangesTest {
             return db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table).mapTo(Long.class).one());
         }
 
+        /** The audit log is append-only, so tests count what they add to it. */
+        private long audited(String action) {
+            return db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM audit_log WHERE action = :a")
+                    .bind("a", action).mapTo(Long.class).one());
+        }
+
+        private String lastAudit(String action, String column) {
+            return db.jdbi().withHandle(h -> h.createQuery("SELECT " + column + " FROM audit_log WHERE action = :a "
+                    + "ORDER BY seq DESC").bind("a", action).mapTo(String.class).first());
+        }
+
         private List<String> changeTypes() {
             return db.jdbi().withHandle(h -> h.createQuery(
                     "SELECT change_type FROM model_rate_history ORDER BY change_type").mapTo(String.class).list());
@@ -141,11 +159,13 @@ class RateChangesTest {
 
         @Test
         void aDryRunOfTheBundledCatalogueWritesNothingAndTheImportWritesExactlyWhatItShowed() {
+            long importsAudited = audited("rate.import");
             CatalogImport.Plan dry = importCatalog(PriceCatalog.bundled(), BASIS, false);
             long creates = dry.count(CatalogImport.Action.CREATE);
             assertThat(creates).isGreaterThan(900);
             assertThat(count("model_rates")).isZero();
             assertThat(count("model_rate_history")).isZero();
+            assertThat(audited("rate.import")).isEqualTo(importsAudited);
 
             CatalogImport.Plan done = importCatalog(PriceCatalog.bundled(), BASIS, true);
             assertThat(done.count(CatalogImport.Action.CREATE)).isEqualTo(creates);
@@ -154,11 +174,16 @@ class RateChangesTest {
             ModelRate mini = card.find("my-openai", "openai", "gpt-4o-mini", CallType.CHAT).orElseThrow();
             assertThat(RateBasis.plain(mini.inputRate())).isEqualTo("0.000000153");
             assertThat(mini.source()).isEqualTo(ModelRate.Source.CATALOG);
+            // One audit entry for the whole import, with its counts, by whom.
+            assertThat(audited("rate.import")).isEqualTo(importsAudited + 1);
+            assertThat(lastAudit("rate.import", "actor_name")).isEqualTo("tester");
+            assertThat(lastAudit("rate.import", "after_json")).contains("\"created\":" + creates);
 
             CatalogImport.Plan again = importCatalog(PriceCatalog.bundled(), BASIS, true);
             assertThat(again.changes()).isEmpty();
             assertThat(again.unchanged()).isEqualTo((int) creates);
             assertThat(count("model_rate_history")).isEqualTo(creates);
+            assertThat(audited("rate.import")).isEqualTo(importsAudited + 1);
         }
 
         @Test
@@ -185,7 +210,7 @@ class RateChangesTest {
             List<RateHistory.Entry> history = new RateHistory(db.jdbi()).of(created.id());
             assertThat(history).extracting(RateHistory.Entry::changeType).containsExactly("import", "import");
             RateHistory.Entry latest = history.getFirst();
-            assertThat(latest.actor()).isEqualTo("tester");
+            assertThat(latest.actor()).isEqualTo("user-tester");
             assertThat(latest.before().path("inputRate").asText()).isEqualTo("0.000001275");
             assertThat(latest.after().path("inputRate").asText()).isEqualTo("0.00000204");
             assertThat(latest.after().path("perMillionTokens").path("input").asText()).isEqualTo("2.04");
@@ -215,8 +240,13 @@ class RateChangesTest {
                     .inputRate(new BigDecimal("0.000001")).outputRate(new BigDecimal("0.000002")).build());
             RateBasis tenPercent = BASIS.withMargin(BigDecimal.TEN);
 
-            BulkMargin.Result result = changes.batch(rates -> BulkMargin.plan(rates, tenPercent), true, "admin-1",
-                    h -> RateBasis.storeMargin(h, BigDecimal.TEN, "admin-1"));
+            long bulkAudited = audited("rate.bulk_margin");
+            BulkMargin.Result result = changes.batch(rates -> BulkMargin.plan(rates, tenPercent), true, ADMIN,
+                    new RateChanges.Audit<>("rate.bulk_margin", "margin", r -> Map.of("updated", r.changes().size())),
+                    h -> {
+                        settings.update(Json.object().put("marginPercent", "10"), "admin");
+                        return true;
+                    });
 
             assertThat(result.changes()).hasSize(4);
             assertThat(result.withoutUnitCosts()).isEqualTo(1);
@@ -226,11 +256,15 @@ class RateChangesTest {
             assertThat(gptX.source()).isEqualTo(ModelRate.Source.CATALOG);
             assertThat(store.find(handSet.id()).orElseThrow()).isEqualTo(handSet);
             assertThat(changeTypes()).filteredOn("bulk_margin"::equals).hasSize(4);
-            assertThat(RateBasis.current(db.jdbi(), BillingConfig.DEFAULTS).marginPercent()).isEqualByComparingTo("10");
+            assertThat(audited("rate.bulk_margin")).isEqualTo(bulkAudited + 1);
+            assertThat(lastAudit("rate.bulk_margin", "after_json")).isEqualTo("{\"updated\":4}");
+            // Another node reading the stored settings sees the margin the update used.
+            RateBasis stored = RateBasis.of(new BillingSettings(db.jdbi(), BillingConfig.DEFAULTS).current());
+            assertThat(stored.marginPercent()).isEqualByComparingTo("10");
 
             // The stored margin is what the next import uses: nothing left to change.
             CatalogImport.Plan next = importCatalog(catalog("{\"input_mtok\":1.25,\"output_mtok\":10}"),
-                    RateBasis.current(db.jdbi(), BillingConfig.DEFAULTS), false);
+                    stored, false);
             assertThat(next.changes()).isEmpty();
         }
 
@@ -238,34 +272,36 @@ class RateChangesTest {
         void creatingAnExistingRateIsAConflictAndADeletionKeepsItsHistory() {
             ModelRate rate = RateBuilder.of("acme", "gpt-4o-mini", CallType.CHAT)
                     .inputRate(new BigDecimal("0.0000002")).outputRate(new BigDecimal("0.0000008")).build();
-            ModelRate created = changes.create(List.of(rate), "admin-1").getFirst();
+            ModelRate created = changes.create(List.of(rate), ADMIN).getFirst();
             assertThat(card.find("acme", "openai", "gpt-4o-mini", CallType.CHAT)).contains(created);
 
-            assertThatThrownBy(() -> changes.create(List.of(rate), "admin-1"))
+            assertThatThrownBy(() -> changes.create(List.of(rate), ADMIN))
                     .isInstanceOf(RateChanges.Conflict.class).hasMessageContaining("exists already");
-            assertThat(changes.delete(created.id(), "admin-2")).contains(created);
-            assertThat(changes.delete(created.id(), "admin-2")).isEmpty();
+            Actor other = Actor.user("user-admin-2", "admin2", null);
+            assertThat(changes.delete(created.id(), other)).contains(created);
+            assertThat(changes.delete(created.id(), other)).isEmpty();
 
             assertThat(card.find("acme", "openai", "gpt-4o-mini", CallType.CHAT)).isEmpty();
             List<RateHistory.Entry> history = new RateHistory(db.jdbi()).of(created.id());
             assertThat(history).extracting(RateHistory.Entry::changeType).containsExactly("delete", "create");
-            assertThat(history.getFirst().actor()).isEqualTo("admin-2");
+            assertThat(history.getFirst().actor()).isEqualTo("user-admin-2");
+            assertThat(lastAudit("rate.delete", "target_id")).isEqualTo(created.id());
+            assertThat(lastAudit("rate.delete", "before_json")).contains("\"outputRate\":\"0.0000008\"");
+            assertThat(lastAudit("rate.create", "actor_id")).isEqualTo("user-admin");
             assertThat(history.getFirst().after()).isNull();
             assertThat(history.getFirst().before().path("outputRate").asText()).isEqualTo("0.0000008");
         }
 
         @Test
         void theStoredBaseCreditPriceOverridesTheConfiguredOne() {
-            db.jdbi().useHandle(h -> h.execute("INSERT INTO billing_settings (name, value, updated_at) "
-                    + "VALUES ('baseCreditPrice', '\"0.01\"', 1)"));
-            RateBasis basis = RateBasis.current(db.jdbi(), BillingConfig.DEFAULTS);
+            settings.update(Json.object().put("baseCreditPrice", "0.01"), "admin");
+            RateBasis basis = RateBasis.of(settings.current());
             assertThat(basis.baseCreditPrice()).isEqualByComparingTo("0.01");
             assertThat(basis.marginPercent()).isEqualByComparingTo("2");
 
             importCatalog(catalog("{\"input_mtok\":1.25,\"output_mtok\":10}"), basis, true);
             assertThat(RateBasis.plain(store.find("openai", "gpt-x", CallType.CHAT).orElseThrow().inputRate()))
                     .isEqualTo("0.0001275");
-            assertThat(ProviderType.byId("openai")).isPresent();
         }
     }
 }

@@ -99,6 +99,10 @@ class RatesCommandTest {
                 "SELECT COUNT(*) FROM model_rate_history WHERE change_type = 'import' AND actor = 'cli'")
                 .mapTo(Long.class).one()));
         assertThat(history).isEqualTo(creates);
+        long audited = withDatabase(cfg, db -> db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'rate.import' AND actor_name = 'cli'")
+                .mapTo(Long.class).one()));
+        assertThat(audited).as("one audit entry for the import that changed something").isEqualTo(1);
     }
 
     @Test

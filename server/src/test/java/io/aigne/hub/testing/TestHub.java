@@ -151,6 +151,11 @@ public final class TestHub implements AutoCloseable {
                 .PUT(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    public HttpResponse<String> patch(String path, String key, String json) {
+        return send(request(path, key).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     public HttpResponse<String> delete(String path, String key) {
         return send(request(path, key).DELETE());
     }

@@ -79,6 +79,19 @@ public final class CatalogImport {
         public long count(Action action) {
             return changes.stream().filter(c -> c.action() == action).count();
         }
+
+        /** What the audit log records of an import: the catalogue, the basis and the counts. */
+        public Map<String, Object> summary() {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("catalog", catalogSource);
+            s.put("baseCreditPrice", RateBasis.plain(basis.baseCreditPrice()));
+            s.put("marginPercent", RateBasis.plain(basis.marginPercent()));
+            s.put("created", count(Action.CREATE));
+            s.put("updated", count(Action.UPDATE));
+            s.put("unchanged", unchanged);
+            s.put("keptManual", count(Action.KEEP_MANUAL));
+            return s;
+        }
     }
 
     private CatalogImport() {

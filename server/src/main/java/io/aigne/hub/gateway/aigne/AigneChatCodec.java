@@ -81,7 +81,8 @@ public final class AigneChatCodec {
     }
 
     /** The ChatModel output for a whole answer. */
-    public static ObjectNode toJson(ChatResponse response, ChatRequest request, String modelWithProvider) {
+    static ObjectNode toJson(ChatResponse response, ChatRequest request, String modelWithProvider,
+                             CallCredits credits) {
         ObjectNode out = Json.object();
         String text = response.text();
         StringBuilder thoughts = new StringBuilder();
@@ -110,7 +111,7 @@ public final class AigneChatCodec {
             out.set("files", files);
         }
         out.put("model", response.model() != null ? response.model() : request.model());
-        out.set("usage", usage(response.usage()));
+        out.set("usage", usage(response.usage(), credits));
         out.put("modelWithProvider", modelWithProvider);
         return out;
     }
@@ -121,14 +122,15 @@ public final class AigneChatCodec {
     }
 
     /**
-     * Usage as the ChatModel output declares it: token counts always, as numbers. {@code creditPrefix} and
-     * {@code aigneHubCredits} only exist with credit billing, which this hub does not do, so they are left out (the
-     * SDK rejects an empty prefix).
+     * Usage as the ChatModel output declares it: token counts always, as numbers; with credit billing on, the
+     * call's credits too (see {@link CallCredits}).
      */
-    static ObjectNode usage(Usage usage) {
+    static ObjectNode usage(Usage usage, CallCredits credits) {
         Usage u = usage == null ? Usage.NONE : usage;
-        return Json.object().put("inputTokens", u.inputTokens()).put("outputTokens", u.outputTokens())
+        ObjectNode out = Json.object().put("inputTokens", u.inputTokens()).put("outputTokens", u.outputTokens())
                 .put("cacheCreationInputTokens", u.cacheWriteTokens()).put("cacheReadInputTokens", u.cachedTokens());
+        credits.addTo(out, u);
+        return out;
     }
 
     /** Tool calls with their arguments as JSON objects, as the ChatModel output schema requires. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigne.hub.auth.Principal;
 import io.aigne.hub.auth.UserStore;
-import io.aigne.hub.billing.RateCard;
 import io.aigne.hub.gateway.Attempts;
 import io.aigne.hub.gateway.CallScope;
 import io.aigne.hub.gateway.CallTrace;
@@ -67,15 +66,15 @@ public final class AigneGateway {
 
     public AigneGateway(Authenticator auth, Router router, ProviderAdapters adapters, TranslatedCalls translated,
                         CallScope calls, ModelCatalog catalog, UserStore users, long maxBodyBytes,
-                        MediaPublisher media, RateCard rates) {
+                        MediaPublisher media) {
         this.auth = auth;
         this.router = router;
-        this.attempts = new Attempts(router);
+        this.attempts = new Attempts(router, calls);
         this.translated = translated;
         this.adapters = adapters;
         this.calls = calls;
         this.maxBodyBytes = maxBodyBytes;
-        this.info = new AigneInfo(auth, router, catalog, users, rates);
+        this.info = new AigneInfo(auth, router, catalog, users, calls.billing());
         this.media = media;
     }
 
@@ -103,12 +102,13 @@ public final class AigneGateway {
             return () -> attempts.run(plan(request.model()), trace, route -> {
                 ProviderAdapter adapter = adapters.of(route.provider());
                 String modelWithProvider = modelWithProvider(route);
+                CallCredits credits = new CallCredits(calls.billing(), route, CallType.CHAT);
                 if (request.stream()) {
                     translated.stream(route, adapter, request, trace, res,
-                            new AigneStreamEncoder(request, modelWithProvider));
+                            new AigneStreamEncoder(request, modelWithProvider, credits));
                 } else {
                     translated.chat(route, adapter, request, trace, res,
-                            r -> Json.bytes(AigneChatCodec.toJson(r, request, modelWithProvider)));
+                            r -> Json.bytes(AigneChatCodec.toJson(r, request, modelWithProvider, credits)));
                 }
             });
         });
@@ -161,6 +161,7 @@ public final class AigneGateway {
             ImageRequest request = outputFileType != null && asked.responseFormat() == null
                     ? withResponseFormat(asked, "b64_json") : asked;
             trace.requested(envelope.model(), false);
+            trace.imageOptions(request.size(), request.quality());
             return () -> attempts.run(plan(request.model()), trace, route -> {
                 ImageResponse generated = adapters.of(route.provider()).generateImages(route, request);
                 Usage usage = generated.usage().imageCount() == 0
@@ -283,10 +284,12 @@ public final class AigneGateway {
         }
         CallTrace trace = new CallTrace(principal, Exchange.appDid(req, principal),
                 Exchange.header(req, Exchange.REQUEST_ID), endpoint, type);
-        calls.run(trace, res, AigneErrors::failed, () -> {
+        calls.run(trace, req, res, AigneErrors::failed, () -> {
             Runnable run;
             try {
-                run = call.read(Json.parseObject(Exchange.body(req, maxBodyBytes)), trace);
+                byte[] bytes = Exchange.body(req, maxBodyBytes);
+                trace.requestBody(bytes);
+                run = call.read(Json.parseObject(bytes), trace);
             } catch (ApiException e) {
                 trace.failed(e.status(), e.getMessage());
                 AigneErrors.refused(res, e, refusalPrefix);

@@ -5,10 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigne.hub.auth.Principal;
 import io.aigne.hub.auth.User;
 import io.aigne.hub.auth.UserStore;
+import io.aigne.hub.billing.Billing;
+import io.aigne.hub.billing.BillingPolicy;
+import io.aigne.hub.billing.CreditAccount;
+import io.aigne.hub.billing.CreditEntry;
 import io.aigne.hub.billing.ModelRate;
 import io.aigne.hub.billing.RateBasis;
-import io.aigne.hub.billing.RateCard;
 import io.aigne.hub.gateway.ModelCatalog;
+import io.aigne.hub.server.InsufficientCredits;
 import io.aigne.hub.provider.Provider;
 import io.aigne.hub.routing.ModelKind;
 import io.aigne.hub.routing.ModelRef;
@@ -22,26 +26,28 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.math.BigDecimal;
+import java.util.List;
 
 /**
  * What the AIGNE clients read besides model calls: the public model list ({@code GET /api/ai/models}), availability
  * ({@code GET /api/v2/status}) and the caller's account ({@code GET /api/user/info}, what {@code aigne hub status}
- * shows). Rates in the model list come from the model rates ("0" for a model without one); the account has
- * credits disabled ({@code enableCredit: false}, no balance, no payment link).
+ * shows). Rates in the model list come from the model rates ("0" for a model without one). With billing off the
+ * account has credits disabled ({@code enableCredit: false}, no balance, no payment link); with billing on it shows the ledger's balance, and the status answers 402 NOT_ENOUGH when the caller has
+ * no credit left.
  */
 final class AigneInfo {
     private final Authenticator auth;
     private final Router router;
     private final ModelCatalog catalog;
     private final UserStore users;
-    private final RateCard rates;
+    private final Billing billing;
 
-    AigneInfo(Authenticator auth, Router router, ModelCatalog catalog, UserStore users, RateCard rates) {
+    AigneInfo(Authenticator auth, Router router, ModelCatalog catalog, UserStore users, Billing billing) {
+        this.billing = billing;
         this.auth = auth;
         this.router = router;
         this.catalog = catalog;
         this.users = users;
-        this.rates = rates;
     }
 
     void register(HttpRules rules) {
@@ -74,8 +80,8 @@ final class AigneInfo {
             model.put("type", type);
             model.put("provider", entry.provider().name());
             model.put("providerId", entry.provider().id());
-            ModelRate rate = rates.find(entry.provider().name(), entry.provider().type().id(), entry.model(),
-                    ModelKind.of(entry.provider().type(), entry.model())).orElse(null);
+            ModelRate rate = billing.rates().find(entry.provider().name(), entry.provider().type().id(),
+                    entry.model(), ModelKind.of(entry.provider().type(), entry.model())).orElse(null);
             model.put("input_credits_per_token", rate == null ? "0" : RateBasis.plain(rate.inputRate()));
             model.put("output_credits_per_token", rate == null ? "0" : RateBasis.plain(outputPrice(rate)));
             model.putNull("modelMetadata");
@@ -85,15 +91,6 @@ final class AigneInfo {
                     ? entry.provider().displayName() : entry.provider().name());
         }
         Exchange.json(res, 200, list);
-    }
-
-    /** What the list calls the output rate: per output token, per image, or per second of video. */
-    private static BigDecimal outputPrice(ModelRate rate) {
-        return switch (rate.type()) {
-            case IMAGE -> rate.imagePrice(null, null);
-            case VIDEO -> rate.videoSecondRate() != null ? rate.videoSecondRate() : rate.outputRate();
-            default -> rate.outputRate();
-        };
     }
 
     /** The query's type in the list's vocabulary; "" for one the original does not accept. */
@@ -117,6 +114,15 @@ final class AigneInfo {
         };
     }
 
+    /** What the list calls the output rate: per output token, per image, or per second of video. */
+    private static BigDecimal outputPrice(ModelRate rate) {
+        return switch (rate.type()) {
+            case IMAGE -> rate.imagePrice(null, null);
+            case VIDEO -> rate.videoSecondRate() != null ? rate.videoSecondRate() : rate.outputRate();
+            default -> rate.outputRate();
+        };
+    }
+
     /**
      * Always 200: {@code {available: true}}, or {@code {available: false, error, code}} when no enabled provider
      * (of the model's provider, when a model is given) exists, or the model has no working credential now.
@@ -124,7 +130,13 @@ final class AigneInfo {
     private void status(ServerRequest req, ServerResponse res) {
         String model = req.query().first("model").filter(m -> !m.isBlank()).orElse(null);
         ObjectNode out = Json.object();
-        if (router.providers().stream().noneMatch(Provider::enabled)) {
+        Principal caller = billing.policy().enabled() ? auth.identify(req).orElse(null) : null;
+        if (caller != null && !billing.ledger().account(caller.userId()).available().isPositive()) {
+            String link = billing.purchaseLink(BlockletDiscovery.appUrl(req));
+            unavailable(out, "Hello, in order to continue using AI services, please first buy some credits in the "
+                    + "link below. " + link, 402);
+            out.put("link", link).put("type", InsufficientCredits.TYPE);
+        } else if (router.providers().stream().noneMatch(Provider::enabled)) {
             unavailable(out, "No providers available", 503);
         } else if (model != null) {
             try {
@@ -164,10 +176,26 @@ final class AigneInfo {
             who.putNull("email");
         }
         who.putNull("avatar");
-        out.putNull("creditBalance");
-        out.putNull("paymentLink");
-        out.put("enableCredit", false);
+        BillingPolicy policy = billing.policy();
+        if (policy.enabled()) {
+            CreditAccount account = billing.ledger().account(principal.userId());
+            ObjectNode balance = out.putObject("creditBalance");
+            balance.put("balance", account.available().toPlainString());
+            balance.put("total", account.balance().toPlainString());
+            balance.put("grantCount", billing.ledger().entries(principal.userId(), List.of(CreditEntry.Kind.GRANT,
+                    CreditEntry.Kind.PROMOTION, CreditEntry.Kind.PURCHASE, CreditEntry.Kind.REFUND), null, null, 1, 1)
+                    .count());
+            balance.put("pendingCredit", account.held().toPlainString());
+            out.put("paymentLink", billing.purchaseLink(BlockletDiscovery.appUrl(req)));
+            out.set("currency", policy.currencyJson());
+            out.put("enableCredit", true);
+        } else {
+            out.putNull("creditBalance");
+            out.putNull("paymentLink");
+            out.put("enableCredit", false);
+        }
         out.put("profileLink", BlockletDiscovery.appUrl(req) + "/");
+        out.put("creditPrefix", policy.creditPrefix());
         Exchange.json(res, 200, out);
     }
 }

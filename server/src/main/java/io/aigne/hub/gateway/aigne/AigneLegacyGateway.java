@@ -62,7 +62,7 @@ public final class AigneLegacyGateway {
                               TranslatedCalls translated, CallScope calls, MediaPublisher media, long maxBodyBytes) {
         this.auth = auth;
         this.router = router;
-        this.attempts = new Attempts(router);
+        this.attempts = new Attempts(router, calls);
         this.translated = translated;
         this.adapters = adapters;
         this.calls = calls;
@@ -135,6 +135,7 @@ public final class AigneLegacyGateway {
                     JsonFields.string(body, "size", ""), JsonFields.string(body, "quality", ""),
                     JsonFields.string(body, "style", ""), responseFormat != null ? responseFormat : "b64_json", null, null);
             trace.requested(model, false);
+            trace.imageOptions(request.size(), request.quality());
             return () -> attempts.run(plan(model), trace, route -> {
                 ImageResponse generated = adapters.of(route.provider()).generateImages(route, request);
                 Usage usage = generated.usage().imageCount() == 0
@@ -181,10 +182,12 @@ public final class AigneLegacyGateway {
         }
         CallTrace trace = new CallTrace(principal, Exchange.appDid(req, principal),
                 Exchange.header(req, Exchange.REQUEST_ID), endpoint, type);
-        calls.run(trace, res, (r, e) -> fail(r, eventStream, e), () -> {
+        calls.run(trace, req, res, (r, e) -> fail(r, eventStream, e), () -> {
             Runnable run;
             try {
-                run = call.read(Json.parseObject(Exchange.body(req, maxBodyBytes)), trace);
+                byte[] bytes = Exchange.body(req, maxBodyBytes);
+                trace.requestBody(bytes);
+                run = call.read(Json.parseObject(bytes), trace);
             } catch (ApiException e) {
                 trace.failed(e.status(), e.getMessage());
                 if (eventStream) {

@@ -46,7 +46,10 @@ public final class AigneStreamEncoder implements ChatStreamEncoder {
         }
     }
 
-    public AigneStreamEncoder(ChatRequest request, String modelWithProvider) {
+    private final CallCredits credits;
+
+    AigneStreamEncoder(ChatRequest request, String modelWithProvider, CallCredits credits) {
+        this.credits = credits;
         this.request = request;
         this.modelWithProvider = modelWithProvider;
         this.jsonMode = AigneChatCodec.wantsJson(request);
@@ -115,7 +118,7 @@ public final class AigneStreamEncoder implements ChatStreamEncoder {
         if (!toolCalls.isEmpty()) {
             json(Json.object().set("toolCalls", AigneChatCodec.toolCalls(toolCalls)), out);
         }
-        ObjectNode usageJson = AigneChatCodec.usage(usage);
+        ObjectNode usageJson = AigneChatCodec.usage(usage, credits);
         json(Json.object().set("usage", usageJson), out);
 
         ObjectNode full = Json.object();

@@ -68,7 +68,7 @@ public final class AnthropicGateway {
                             TranslatedCalls translated, CallScope calls, long maxBodyBytes) {
         this.auth = auth;
         this.router = router;
-        this.attempts = new Attempts(router);
+        this.attempts = new Attempts(router, calls);
         this.translated = translated;
         this.adapters = adapters;
         this.http = http;
@@ -91,8 +91,9 @@ public final class AnthropicGateway {
         }
         CallTrace trace = new CallTrace(principal, Exchange.appDid(req, principal),
                 Exchange.header(req, Exchange.REQUEST_ID), "/v1/messages", CallType.CHAT);
-        calls.run(trace, res, AnthropicErrors::send, () -> {
+        calls.run(trace, req, res, AnthropicErrors::send, () -> {
             byte[] bytes = Exchange.body(req, maxBodyBytes);
+            trace.requestBody(bytes);
             ObjectNode body = Json.parseObject(bytes);
             String model = AnthropicMessagesCodec.model(body);
             JsonNode streamFlag = body.path("stream");

@@ -80,7 +80,7 @@ public final class OpenAiGateway {
                          Limits limits, MediaPublisher media) {
         this.auth = auth;
         this.router = router;
-        this.attempts = new Attempts(router);
+        this.attempts = new Attempts(router, calls);
         this.translated = translated;
         this.adapters = adapters;
         this.upstream = upstream;
@@ -119,10 +119,16 @@ public final class OpenAiGateway {
         Principal principal = auth.require(req);
         CallTrace trace = new CallTrace(principal, Exchange.appDid(req, principal), Exchange.header(req, Exchange.REQUEST_ID),
                 "/v1" + path, type);
-        calls.run(trace, res, Exchange::error, () -> {
+        calls.run(trace, req, res, Exchange::error, () -> {
             byte[] bytes = Exchange.body(req, limits.maxBodyBytes());
+            trace.requestBody(bytes);
             OpenAiPayload payload = OpenAiPayload.parse(bytes, kind);
             trace.requested(payload.model(), payload.stream());
+            if (kind == OpenAiPayload.Kind.IMAGES) {
+                // Only for the price tier: the provider judges these fields, the hub relays them as they are.
+                var fields = Json.parseObject(bytes);
+                trace.imageOptions(fields.path("size").asText(null), fields.path("quality").asText(null));
+            }
             List<Route> plan;
             try {
                 plan = router.plan(ModelRef.parse(payload.model(), router::isProviderName));

@@ -102,6 +102,29 @@ final class Fields {
         }
     }
 
+    /**
+     * A time given as epoch milliseconds, or as ISO-8601: an instant ({@code 2025-01-31T12:00:00Z}), a date-time
+     * with an offset ({@code 2025-01-31T13:00:00+01:00}), or a date ({@code 2025-01-31}, its start in UTC).
+     */
+    static Long queryEpochMillis(ServerRequest req, String name) {
+        String v = query(req, name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            if (v.chars().allMatch(Character::isDigit)) {
+                return Long.parseLong(v);
+            }
+            if (v.length() == 10) {
+                return java.time.LocalDate.parse(v).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli();
+            }
+            return java.time.OffsetDateTime.parse(v).toInstant().toEpochMilli();
+        } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
+            throw ApiException.invalid(name, "'" + name + "' must be epoch milliseconds or an ISO-8601 time such as "
+                    + "2025-01-31T12:00:00Z or 2025-01-31");
+        }
+    }
+
     static String path(ServerRequest req, String name) {
         return req.path().pathParameters().get(name);
     }

@@ -2,6 +2,7 @@ package io.aigne.hub.web.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aigne.hub.audit.RequestActors;
 import io.aigne.hub.auth.Principal;
 import io.aigne.hub.billing.ModelRate;
 import io.aigne.hub.billing.RateBasis;
@@ -38,15 +39,17 @@ public final class ModelRatesApi {
             .thenComparing(ModelRate::model).thenComparing(r -> r.type().wireName());
 
     private final Authenticator auth;
+    private final RequestActors actors;
     private final RateChanges changes;
     private final RateHistory history;
     private final Router router;
     private final Supplier<RateBasis> basis;
     private final long maxBodyBytes;
 
-    public ModelRatesApi(Authenticator auth, RateChanges changes, RateHistory history, Router router,
-                         Supplier<RateBasis> basis, long maxBodyBytes) {
+    public ModelRatesApi(Authenticator auth, RequestActors actors, RateChanges changes, RateHistory history,
+                         Router router, Supplier<RateBasis> basis, long maxBodyBytes) {
         this.auth = auth;
+        this.actors = actors;
         this.changes = changes;
         this.history = history;
         this.router = router;
@@ -113,7 +116,7 @@ public final class ModelRatesApi {
         Principal admin = auth.requireAdmin(req);
         ObjectNode body = Exchange.jsonBody(req, maxBodyBytes);
         RateOwner owner = RateOwner.resolve(router, Fields.path(req, "providerId"), "providerId");
-        ModelRate created = conflictChecked(() -> changes.create(List.of(newRate(owner, body)), admin.userId()))
+        ModelRate created = conflictChecked(() -> changes.create(List.of(newRate(owner, body)), actors.of(req, admin)))
                 .getFirst();
         Exchange.json(res, 201, RateJson.of(created));
     }
@@ -131,7 +134,8 @@ public final class ModelRatesApi {
             RateOwner owner = RateOwner.resolve(router, p, "providers");
             rates.putIfAbsent(owner.key(), newRate(owner, body));
         }
-        List<ModelRate> created = conflictChecked(() -> changes.create(List.copyOf(rates.values()), admin.userId()));
+        List<ModelRate> created = conflictChecked(() -> changes.create(List.copyOf(rates.values()),
+                actors.of(req, admin)));
         ObjectNode root = Json.object();
         root.put("count", created.size());
         ArrayNode list = root.putArray("list");
@@ -170,14 +174,14 @@ public final class ModelRatesApi {
             Exchange.json(res, 200, RateJson.of(before));
             return;
         }
-        ModelRate saved = changes.update(after, change, admin.userId()).orElseThrow(() -> gone(before.id()));
+        ModelRate saved = changes.update(after, change, actors.of(req, admin)).orElseThrow(() -> gone(before.id()));
         Exchange.json(res, 200, RateJson.of(saved));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
         Principal admin = auth.requireAdmin(req);
         ModelRate rate = rateOf(req);
-        changes.delete(rate.id(), admin.userId()).orElseThrow(() -> gone(rate.id()));
+        changes.delete(rate.id(), actors.of(req, admin)).orElseThrow(() -> gone(rate.id()));
         Exchange.json(res, 200, Json.object().put("deleted", true).put("id", rate.id()));
     }
 

@@ -3,6 +3,8 @@ package io.aigne.hub.web.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aigne.hub.audit.Actor;
+import io.aigne.hub.audit.RequestActors;
 import io.aigne.hub.auth.Principal;
 import io.aigne.hub.provider.Credential;
 import io.aigne.hub.provider.CredentialKind;
@@ -25,6 +27,8 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -33,15 +37,17 @@ import java.util.Optional;
  */
 public final class ProvidersApi {
     private final Authenticator auth;
+    private final RequestActors actors;
     private final ProviderService service;
     private final ProviderStore store;
     private final Router router;
     private final ProviderAdapters upstream;
     private final long maxBodyBytes;
 
-    public ProvidersApi(Authenticator auth, ProviderService service, ProviderStore store, Router router,
-                        ProviderAdapters upstream, long maxBodyBytes) {
+    public ProvidersApi(Authenticator auth, RequestActors actors, ProviderService service, ProviderStore store,
+                        Router router, ProviderAdapters upstream, long maxBodyBytes) {
         this.auth = auth;
+        this.actors = actors;
         this.service = service;
         this.store = store;
         this.router = router;
@@ -81,56 +87,60 @@ public final class ProvidersApi {
     }
 
     private void create(ServerRequest req, ServerResponse res) {
-        Principal admin = auth.requireAdmin(req);
+        Actor actor = actors.of(req, auth.requireAdmin(req));
         ObjectNode body = Exchange.jsonBody(req, maxBodyBytes);
-        Provider created = guarded(() -> service.create(providerSpec(body), "api", admin.userId()));
-        JsonNode credentials = body.get("credentials");
-        if (credentials != null && credentials.isArray()) {
-            for (JsonNode c : credentials) {
+        List<CredentialSpec> credentials = new ArrayList<>();
+        JsonNode given = body.get("credentials");
+        if (given != null && !given.isNull()) {
+            if (!given.isArray()) {
+                throw ApiException.invalid("credentials", "'credentials' must be an array of credential objects");
+            }
+            for (JsonNode c : given) {
                 if (!(c instanceof ObjectNode co)) {
                     throw ApiException.invalid("credentials", "each credential must be an object");
                 }
-                guarded(() -> service.addCredential(created.id(), credentialSpec(co)));
+                credentials.add(credentialSpec(co));
             }
         }
+        Provider created = guarded(() -> service.create(providerSpec(body), credentials, "api", actor));
         Exchange.json(res, 201, view(store.provider(created.id()).orElseThrow(), true));
     }
 
     private void update(ServerRequest req, ServerResponse res) {
-        auth.requireAdmin(req);
+        Actor actor = actors.of(req, auth.requireAdmin(req));
         ObjectNode body = Exchange.jsonBody(req, maxBodyBytes);
-        Provider updated = guarded(() -> service.update(Fields.path(req, "id"), providerSpec(body)));
+        Provider updated = guarded(() -> service.update(Fields.path(req, "id"), providerSpec(body), actor));
         Exchange.json(res, 200, view(updated, true));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
-        auth.requireAdmin(req);
+        Actor actor = actors.of(req, auth.requireAdmin(req));
         String id = Fields.path(req, "id");
         provider(id);
-        service.delete(id);
+        service.delete(id, actor);
         Exchange.json(res, 200, Json.object().put("deleted", true).put("id", id));
     }
 
     private void addCredential(ServerRequest req, ServerResponse res) {
-        auth.requireAdmin(req);
+        Actor actor = actors.of(req, auth.requireAdmin(req));
         ObjectNode body = Exchange.jsonBody(req, maxBodyBytes);
         String providerId = Fields.path(req, "providerId");
-        Credential c = guarded(() -> service.addCredential(providerId, credentialSpec(body)));
+        Credential c = guarded(() -> service.addCredential(providerId, credentialSpec(body), actor));
         Exchange.json(res, 201, credentialView(c, true));
     }
 
     private void updateCredential(ServerRequest req, ServerResponse res) {
-        auth.requireAdmin(req);
+        Actor actor = actors.of(req, auth.requireAdmin(req));
         ObjectNode body = Exchange.jsonBody(req, maxBodyBytes);
         Credential c = guarded(() -> service.updateCredential(Fields.path(req, "providerId"),
-                Fields.path(req, "credentialId"), credentialSpec(body)));
+                Fields.path(req, "credentialId"), credentialSpec(body), actor));
         Exchange.json(res, 200, credentialView(c, true));
     }
 
     private void deleteCredential(ServerRequest req, ServerResponse res) {
-        auth.requireAdmin(req);
+        Actor actor = actors.of(req, auth.requireAdmin(req));
         String credentialId = Fields.path(req, "credentialId");
-        guarded(() -> service.deleteCredential(Fields.path(req, "providerId"), credentialId));
+        guarded(() -> service.deleteCredential(Fields.path(req, "providerId"), credentialId, actor));
         Exchange.json(res, 200, Json.object().put("deleted", true).put("id", credentialId));
     }
 

@@ -1,8 +1,13 @@
 package io.aigne.hub.web.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aigne.hub.audit.Actor;
+import io.aigne.hub.audit.AuditEvent;
+import io.aigne.hub.audit.RequestActors;
 import io.aigne.hub.auth.Principal;
+import io.aigne.hub.billing.BillingSettings;
 import io.aigne.hub.billing.BulkMargin;
 import io.aigne.hub.billing.ModelRate;
 import io.aigne.hub.billing.RateBasis;
@@ -37,19 +42,26 @@ import java.util.function.Supplier;
  * ({@code POST /api/ai-providers/bulk-rate-update}).
  */
 public final class RateAdminApi {
+    private static final BigDecimal MIN_MARGIN = BigDecimal.valueOf(-100);
     private static final BigDecimal MAX_MARGIN = BigDecimal.valueOf(10_000);
+    private static final int MARGIN_SCALE = 6;
 
     private final Authenticator auth;
+    private final RequestActors actors;
     private final RateChanges changes;
+    private final BillingSettings settings;
     private final ModelCatalog models;
     private final Supplier<RateBasis> basis;
     private final Supplier<PriceCatalog> catalog;
     private final long maxBodyBytes;
 
-    public RateAdminApi(Authenticator auth, RateChanges changes, ModelCatalog models, Supplier<RateBasis> basis,
-                        Supplier<PriceCatalog> catalog, long maxBodyBytes) {
+    public RateAdminApi(Authenticator auth, RequestActors actors, RateChanges changes, BillingSettings settings,
+                        ModelCatalog models, Supplier<RateBasis> basis, Supplier<PriceCatalog> catalog,
+                        long maxBodyBytes) {
         this.auth = auth;
+        this.actors = actors;
         this.changes = changes;
+        this.settings = settings;
         this.models = models;
         this.basis = basis;
         this.catalog = catalog;
@@ -74,7 +86,8 @@ public final class RateAdminApi {
         PriceCatalog prices = catalog.get();
         RateBasis current = basis.get();
         CatalogImport.Plan plan = changes.batch(existing -> CatalogImport.batch(prices, existing, current, options),
-                !dryRun, admin.userId());
+                !dryRun, actors.of(req, admin), new RateChanges.Audit<>("rate.import", "catalog",
+                        CatalogImport.Plan::summary));
         Exchange.json(res, 200, ImportPlanJson.of(plan, dryRun));
     }
 
@@ -88,18 +101,18 @@ public final class RateAdminApi {
                     + "the margin); to take new prices from the price catalogue use POST "
                     + "/api/ai-providers/model-rates/import");
         }
-        BigDecimal margin = RateFields.decimal(body.get("marginPercent"), "marginPercent", 6, "percent");
-        if (margin != null && margin.compareTo(MAX_MARGIN) > 0) {
-            throw ApiException.invalid("marginPercent", "'marginPercent' must be at most " + MAX_MARGIN);
+        BigDecimal margin = margin(body);
+        Actor actor = actors.of(req, admin);
+        RateBasis target = margin == null ? basis.get() : basis.get().withMargin(margin);
+        BulkMargin.Result result;
+        try {
+            result = changes.batch(rates -> BulkMargin.plan(rates, target), true, actor,
+                    new RateChanges.Audit<>("rate.bulk_margin", "margin", RateAdminApi::summary),
+                    h -> margin != null && storeMargin(margin, actor));
+        } finally {
+            // A failed transaction leaves the stored settings as they were; so must the copy in memory be.
+            settings.reload();
         }
-        RateBasis current = basis.get();
-        RateBasis target = margin == null ? current : current.withMargin(margin);
-        BulkMargin.Result result = changes.batch(rates -> BulkMargin.plan(rates, target), true, admin.userId(),
-                h -> {
-                    if (margin != null) {
-                        RateBasis.storeMargin(h, margin, admin.userId());
-                    }
-                });
         ObjectNode root = Json.object();
         root.put("mode", "margin");
         root.put("baseCreditPrice", RateBasis.plain(target.baseCreditPrice()));
@@ -120,6 +133,48 @@ public final class RateAdminApi {
             c.changed().forEach(changed::add);
         }
         Exchange.json(res, 200, root);
+    }
+
+    /** The new margin as the billing setting, in the bulk update's transaction and audited as a setting change. */
+    private boolean storeMargin(BigDecimal margin, Actor actor) {
+        ObjectNode before = settings.view();
+        settings.update(Json.object().put("marginPercent", RateBasis.plain(margin)), actor.name());
+        changes.audit(AuditEvent.of(actor, "setting.update", "setting", "billing", before, settings.view()));
+        return true;
+    }
+
+    /** {@code marginPercent}: a decimal above -100 (a negative margin sells below the provider's price). */
+    private static BigDecimal margin(ObjectNode body) {
+        JsonNode v = body.get("marginPercent");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        BigDecimal margin;
+        try {
+            margin = new BigDecimal(v.isTextual() || v.isNumber() ? v.asText().trim() : "not a number");
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid("marginPercent", "'marginPercent' must be a decimal number of percent, "
+                    + "written as a string such as \"5\"");
+        }
+        if (margin.compareTo(MIN_MARGIN) <= 0 || margin.compareTo(MAX_MARGIN) > 0) {
+            throw ApiException.invalid("marginPercent", "'marginPercent' must be above " + MIN_MARGIN
+                    + " and at most " + MAX_MARGIN);
+        }
+        if (margin.stripTrailingZeros().scale() > MARGIN_SCALE) {
+            throw ApiException.invalid("marginPercent", "'marginPercent' has more than " + MARGIN_SCALE
+                    + " decimal places");
+        }
+        return margin.stripTrailingZeros();
+    }
+
+    private static ObjectNode summary(BulkMargin.Result result) {
+        ObjectNode o = Json.object();
+        o.put("baseCreditPrice", RateBasis.plain(result.basis().baseCreditPrice()));
+        o.put("marginPercent", RateBasis.plain(result.basis().marginPercent()));
+        o.put("updated", result.changes().size());
+        o.put("unchanged", result.unchanged());
+        o.put("withoutUnitCosts", result.withoutUnitCosts());
+        return o;
     }
 
     private static Set<ProviderType> types(List<String> names) {

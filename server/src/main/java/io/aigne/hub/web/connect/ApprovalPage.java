@@ -1,7 +1,9 @@
 package io.aigne.hub.web.connect;
 
-import io.aigne.hub.auth.AccessKeys;
+import io.aigne.hub.audit.Actor;
+import io.aigne.hub.audit.RequestActors;
 import io.aigne.hub.auth.IssuedKey;
+import io.aigne.hub.auth.KeyAdmin;
 import io.aigne.hub.auth.User;
 import io.aigne.hub.auth.UserStore;
 import io.aigne.hub.web.session.Forms;
@@ -38,13 +40,16 @@ public final class ApprovalPage {
     private final ConnectSessions connects;
     private final WebSessions webSessions;
     private final UserStore users;
-    private final AccessKeys keys;
+    private final KeyAdmin keys;
+    private final RequestActors actors;
 
-    public ApprovalPage(ConnectSessions connects, WebSessions webSessions, UserStore users, AccessKeys keys) {
+    public ApprovalPage(ConnectSessions connects, WebSessions webSessions, UserStore users, KeyAdmin keys,
+                        RequestActors actors) {
         this.connects = connects;
         this.webSessions = webSessions;
         this.users = users;
         this.keys = keys;
+        this.actors = actors;
     }
 
     public void register(HttpRouting.Builder routing) {
@@ -118,7 +123,8 @@ public final class ApprovalPage {
         IssuedKey[] issued = new IssuedKey[1];
         Optional<ConnectSession> approved = sid == null ? Optional.empty() : connects.settle(sid, pending -> {
             // Issued inside the settle step, so that a double submit cannot create a second key.
-            issued[0] = keys.issue(user.get().id(), client.keyName(), null);
+            issued[0] = keys.issue(user.get().id(), client.keyName(), null,
+                    Actor.user(user.get().id(), user.get().name(), actors.clientAddress(req)));
             String keyId = issued[0].key().id();
             String challenge = challenge();
             return pending.approved(keyId, SecretSealer.seal(issued[0].secret(), keyId, challenge), challenge);

@@ -109,7 +109,7 @@ class AigneChatCodecTest {
     void theStreamIsExactlyTheseDataEvents() throws IOException {
         ChatRequest request = AigneChatCodec.toCanonical(input("{\"messages\":[{\"role\":\"user\",\"content\":"
                 + "\"hi\"}]}"), "openai/gpt-4o-mini", true);
-        AigneStreamEncoder encoder = new AigneStreamEncoder(request, "openai/gpt-4o-mini");
+        AigneStreamEncoder encoder = new AigneStreamEncoder(request, "openai/gpt-4o-mini", CallCredits.NONE);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         SseWriter out = new SseWriter(bytes);
         encoder.write(new ChatEvent.Started("id1", "gpt-4o-mini-2024-07-18"), out);
@@ -141,7 +141,7 @@ class AigneChatCodecTest {
     void aFailureIsANamedErrorEventWithTheMessage() throws IOException {
         ChatRequest request = AigneChatCodec.toCanonical(input("{\"messages\":[{\"role\":\"user\",\"content\":"
                 + "\"hi\"}]}"), "m", true);
-        AigneStreamEncoder encoder = new AigneStreamEncoder(request, "p/m");
+        AigneStreamEncoder encoder = new AigneStreamEncoder(request, "p/m", CallCredits.NONE);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         SseWriter out = new SseWriter(bytes);
         encoder.write(new ChatEvent.TextDelta("Hi"), out);

@@ -77,7 +77,7 @@ class ModelRatesApiTest {
         assertThat(rate.path("perMillionTokens").path("input").asText()).isEqualTo("0.2");
         assertThat(rate.path("perMillionTokens").path("cacheRead").asText()).isEqualTo("0.1");
         assertThat(rate.path("source").asText()).isEqualTo("manual");
-        ModelRate inCard = hub.hub().rateCard().find("acme", "openai", "gpt-4o-mini", CallType.CHAT).orElseThrow();
+        ModelRate inCard = hub.hub().billing().rates().find("acme", "openai", "gpt-4o-mini", CallType.CHAT).orElseThrow();
         assertThat(inCard.outputRate()).isEqualByComparingTo("0.0000008");
 
         HttpResponse<String> duplicate = post("/api/ai-providers/" + acmeId + "/model-rates",
@@ -91,7 +91,7 @@ class ModelRatesApiTest {
         assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
         assertThat(TestHub.json(changed).path("outputRate").asText()).isEqualTo("0.0000009");
         assertThat(TestHub.json(changed).has("cacheReadRate")).isFalse();
-        assertThat(hub.hub().rateCard().find("acme", "openai", "gpt-4o-mini", CallType.CHAT).orElseThrow()
+        assertThat(hub.hub().billing().rates().find("acme", "openai", "gpt-4o-mini", CallType.CHAT).orElseThrow()
                 .outputRate()).isEqualByComparingTo("0.0000009");
 
         HttpResponse<String> deprecated = hub.put("/api/ai-providers/acme/model-rates/" + id, hub.ownerKey(),
@@ -105,7 +105,7 @@ class ModelRatesApiTest {
 
         HttpResponse<String> deleted = hub.delete("/api/ai-providers/acme/model-rates/" + id, hub.ownerKey());
         assertThat(deleted.statusCode()).isEqualTo(200);
-        assertThat(hub.hub().rateCard().find("acme", "openai", "gpt-4o-mini", CallType.CHAT)).isEmpty();
+        assertThat(hub.hub().billing().rates().find("acme", "openai", "gpt-4o-mini", CallType.CHAT)).isEmpty();
         assertThat(hub.delete("/api/ai-providers/acme/model-rates/" + id, hub.ownerKey()).statusCode())
                 .isEqualTo(404);
 
@@ -118,6 +118,17 @@ class ModelRatesApiTest {
         assertThat(manualUpdate.path("after").path("outputRate").asText()).isEqualTo("0.0000009");
         String ownerId = hub.hub().users().byName("owner").orElseThrow().id();
         assertThat(manualUpdate.path("actor").asText()).isEqualTo(ownerId);
+
+        // The same changes in the audit log, with who made them and from where.
+        JsonNode audit = TestHub.json(hub.get("/api/admin/audit?targetType=rate&targetId=" + id, hub.ownerKey()));
+        List<String> actions = new ArrayList<>();
+        audit.path("list").forEach(e -> actions.add(e.path("action").asText()));
+        assertThat(actions).containsExactly("rate.delete", "rate.deprecate", "rate.manual_update", "rate.create");
+        JsonNode updateEntry = audit.path("list").get(2);
+        assertThat(updateEntry.path("actor").path("name").asText()).isEqualTo("owner");
+        assertThat(updateEntry.path("ip").asText()).isEqualTo("127.0.0.1");
+        assertThat(updateEntry.path("before").path("outputRate").asText()).isEqualTo("0.0000008");
+        assertThat(updateEntry.path("after").path("outputRate").asText()).isEqualTo("0.0000009");
     }
 
     @Test
@@ -135,9 +146,9 @@ class ModelRatesApiTest {
         List<String> seen = new ArrayList<>();
         acme.path("list").forEach(r -> seen.add(r.path("provider").asText() + ":" + r.path("model").asText()));
         assertThat(seen).contains("acme:gpt-4.1", "openai:o3").doesNotContain("openai:gpt-4.1");
-        assertThat(hub.hub().rateCard().find("acme", "openai", "gpt-4.1", CallType.CHAT).orElseThrow().inputRate())
+        assertThat(hub.hub().billing().rates().find("acme", "openai", "gpt-4.1", CallType.CHAT).orElseThrow().inputRate())
                 .isEqualByComparingTo("0.000001");
-        assertThat(hub.hub().rateCard().find("other", "openai", "gpt-4.1", CallType.CHAT).orElseThrow().inputRate())
+        assertThat(hub.hub().billing().rates().find("other", "openai", "gpt-4.1", CallType.CHAT).orElseThrow().inputRate())
                 .isEqualByComparingTo("0.000002");
 
         JsonNode search = TestHub.json(hub.get("/api/ai-providers/model-rates?provider=openai&q=GPT-4.1", memberKey));
@@ -164,7 +175,7 @@ class ModelRatesApiTest {
         HttpResponse<String> again = post("/api/ai-providers/model-rates",
                 "{\"providers\":[\"xai\",\"acme\"],\"model\":\"shared-model\",\"inputRate\":\"1\"}");
         assertThat(again.statusCode()).isEqualTo(409);
-        assertThat(hub.hub().rateCard().find("xai", "xai", "shared-model", CallType.CHAT)).isEmpty();
+        assertThat(hub.hub().billing().rates().find("xai", "xai", "shared-model", CallType.CHAT)).isEmpty();
     }
 
     @Test
@@ -187,8 +198,8 @@ class ModelRatesApiTest {
                 "providers", "'nobody'");
         assertInvalid(hub.get("/api/ai-providers/model-rates?type=sound", memberKey), "type", "chat, embedding");
         assertInvalid(post("/api/ai-providers/bulk-rate-update", "{\"mode\":\"sync\"}"), "mode", "margin");
-        assertInvalid(post("/api/ai-providers/bulk-rate-update", "{\"mode\":\"margin\",\"marginPercent\":\"-5\"}"),
-                "marginPercent", "negative");
+        assertInvalid(post("/api/ai-providers/bulk-rate-update", "{\"mode\":\"margin\",\"marginPercent\":\"-100\"}"),
+                "marginPercent", "above -100");
         assertInvalid(post("/api/ai-providers/model-rates/import", "{\"providers\":[\"azure\"]}"), "providers",
                 "'azure' is not one");
 

@@ -73,7 +73,7 @@ class PricingApiTest {
         assertThat(values(dry.path("skippedModels"), "model")).contains("gpt-image-1.5");
         assertThat(TestHub.json(hub.get("/api/ai-providers/model-rates", hub.ownerKey())).path("count").asInt())
                 .isZero();
-        assertThat(hub.hub().rateCard().all()).isEmpty();
+        assertThat(hub.hub().billing().rates().all()).isEmpty();
 
         JsonNode done = TestHub.json(hub.post("/api/ai-providers/model-rates/import", hub.ownerKey(),
                 "{\"providers\":[\"openai\"]}"));
@@ -134,6 +134,21 @@ class PricingApiTest {
         JsonNode history = TestHub.json(hub.get("/api/ai-providers/model-rates/" + miniChange.path("id").asText()
                 + "/history", hub.ownerKey()));
         assertThat(values(history.path("list"), "changeType")).containsExactly("bulk_margin", "import");
+
+        JsonNode audit = TestHub.json(hub.get("/api/admin/audit?action=rate.", hub.ownerKey()));
+        assertThat(values(audit.path("list"), "action")).containsSubsequence("rate.bulk_margin",
+                "rate.deprecate", "rate.import");
+        JsonNode imported = find(audit.path("list"), "action", "rate.import");
+        assertThat(imported.path("after").path("created").asInt()).isEqualTo(creates);
+        assertThat(imported.path("after").path("marginPercent").asText()).isEqualTo("2");
+        assertThat(find(audit.path("list"), "action", "rate.bulk_margin").path("after").path("updated").asInt())
+                .isEqualTo(creates);
+        JsonNode setting = find(TestHub.json(hub.get("/api/admin/audit?action=setting.update", hub.ownerKey()))
+                .path("list"), "action", "setting.update");
+        assertThat(setting.path("before").path("marginPercent").asText()).isEqualTo("2");
+        assertThat(setting.path("after").path("marginPercent").asText()).isEqualTo("10");
+        assertThat(TestHub.json(hub.get("/api/admin/billing/settings", hub.ownerKey())).path("marginPercent")
+                .asText()).isEqualTo("10");
 
         // The margin is stored: importing again finds nothing to change.
         JsonNode again = TestHub.json(hub.post("/api/ai-providers/model-rates/import", hub.ownerKey(),

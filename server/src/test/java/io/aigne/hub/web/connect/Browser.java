@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * JDK's CookieManager answers in the RFC 2965 style with {@code $Version} and quotes, which no browser sends),
  * forms, and redirects it can inspect.
  */
-final class Browser {
+public final class Browser {
     private static final Pattern HIDDEN = Pattern.compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">");
 
     private final Map<String, String> cookies = new LinkedHashMap<>();
@@ -28,15 +28,15 @@ final class Browser {
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final String origin;
 
-    Browser(String origin) {
+    public Browser(String origin) {
         this.origin = origin;
     }
 
-    HttpResponse<String> get(String pathOrUrl) {
+    public HttpResponse<String> get(String pathOrUrl) {
         return send(HttpRequest.newBuilder(uri(pathOrUrl)).GET());
     }
 
-    HttpResponse<String> post(String path, Map<String, String> form) {
+    public HttpResponse<String> post(String path, Map<String, String> form) {
         String body = form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                 + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/x-www-form-urlencoded")
@@ -44,7 +44,7 @@ final class Browser {
     }
 
     /** Signs in through the form; the answer is the redirect the hub sends afterwards. */
-    HttpResponse<String> signIn(String user, String password, String next) {
+    public HttpResponse<String> signIn(String user, String password, String next) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("username", user);
         form.put("password", password);
@@ -55,7 +55,7 @@ final class Browser {
     }
 
     /** The hidden fields of the page's form. */
-    static Map<String, String> hiddenFields(String html) {
+    public static Map<String, String> hiddenFields(String html) {
         Map<String, String> fields = new LinkedHashMap<>();
         Matcher m = HIDDEN.matcher(html);
         while (m.find()) {

@@ -1,6 +1,8 @@
 package io.aigne.hub.web.connect;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.aigne.hub.audit.Actor;
+import io.aigne.hub.audit.AuditQuery;
 import io.aigne.hub.auth.AccessKey;
 import io.aigne.hub.auth.Passwords;
 import io.aigne.hub.auth.Role;
@@ -87,6 +89,12 @@ class ConnectFlowTest {
         assertThat(keys).extracting(AccessKey::id).contains(keyId);
         assertThat(keys.stream().filter(k -> k.id().equals(keyId)).findFirst().orElseThrow().name())
                 .isEqualTo("AIGNE CLI (@aigne/cli connect to AIGNE hub)");
+        var recorded = hub.hub().audit().find(new AuditQuery(null, "key.create", "access_key", keyId, null, null, 1, 10))
+                .entries();
+        assertThat(recorded).singleElement().satisfies(e -> {
+            assertThat(e.event().actor()).isEqualTo(Actor.user(mia.id(), "mia", "127.0.0.1"));
+            assertThat(e.toString()).doesNotContain(secret);
+        });
 
         HttpResponse<String> again = browser.post(ApprovalPage.PATH, form);
         assertThat(again.statusCode()).as("a session is approved only once").isEqualTo(404);
