@@ -12,8 +12,12 @@ import io.aigne.hub.billing.Billing;
 import io.aigne.hub.billing.BillingSettings;
 import io.aigne.hub.billing.CreditLedger;
 import io.aigne.hub.billing.LedgerCreditGrants;
+import io.aigne.hub.billing.RateBasis;
 import io.aigne.hub.billing.RateCard;
+import io.aigne.hub.billing.RateChanges;
+import io.aigne.hub.billing.RateHistory;
 import io.aigne.hub.billing.RateStore;
+import io.aigne.hub.billing.catalog.PriceCatalog;
 import io.aigne.hub.billing.payment.CreditPurchases;
 import io.aigne.hub.billing.payment.PaymentSettings;
 import io.aigne.hub.billing.payment.PaymentStore;
@@ -74,6 +78,9 @@ import io.aigne.hub.web.api.CreditsApi;
 import io.aigne.hub.web.api.IpRulesApi;
 import io.aigne.hub.web.api.LimitsApi;
 import io.aigne.hub.web.api.ModelCallsApi;
+import io.aigne.hub.web.api.ModelRatesApi;
+import io.aigne.hub.web.api.PricingApi;
+import io.aigne.hub.web.api.RateAdminApi;
 import io.aigne.hub.web.api.ProvidersApi;
 import io.aigne.hub.web.api.UsersApi;
 import io.aigne.hub.web.connect.AccessKeySessionApi;
@@ -99,6 +106,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -233,6 +241,13 @@ public final class Hub implements AutoCloseable {
         // Refusals by the hub-wide IP rules come in the shape of the door the path belongs to.
         IpRuleFilter ipFilter = new IpRuleFilter(globalIpRules, clients, path -> path.startsWith("/v1/messages")
                 ? AnthropicErrors::send : Exchange::error);
+        Supplier<RateBasis> rateBasis = () -> RateBasis.of(billingSettings.current());
+        RateChanges rateChanges = new RateChanges(rateCard.store(), rateCard, audit);
+        ModelRatesApi ratesApi = new ModelRatesApi(auth, actors, rateChanges, new RateHistory(database.jdbi()), router,
+                rateBasis, maxBody);
+        RateAdminApi rateAdminApi = new RateAdminApi(auth, actors, rateChanges, billingSettings, catalog, rateBasis,
+                PriceCatalog::bundled, maxBody);
+        PricingApi pricingApi = new PricingApi(catalog, rateCard, rateBasis);
         WebSessions webSessions = new WebSessions(Duration.ofSeconds(config.auth().webSessionTtlSeconds()),
                 Clock.systemUTC());
         ConnectSessions connects = new ConnectSessions(Duration.ofSeconds(config.auth().connectSessionTtlSeconds()),
@@ -269,7 +284,8 @@ public final class Hub implements AutoCloseable {
 
         List<Consumer<HttpRouting.Builder>> routes = new ArrayList<>(
                 List.of(ipFilter::register, gateway::register, anthropicGateway::register, aigneGateway::register,
-                        legacyGateway::register, providersApi::register, keysApi::register, callsApi::register,
+                        legacyGateway::register, rateAdminApi::register, ratesApi::register, pricingApi::register,
+                        providersApi::register, keysApi::register, callsApi::register,
                         creditsApi::register,
                         signIn::register, connectApi::register, approval::register, usersApi::register,
                         auditApi::register, purchaseApi::register, purchasePage::register, limitsApi::register,

@@ -7,6 +7,8 @@ import io.aigne.hub.store.Ids;
 import io.aigne.hub.usage.CallType;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.SqlStatement;
 
 import java.math.BigDecimal;
 import java.sql.ResultSet;
@@ -18,6 +20,13 @@ import java.util.Optional;
 
 /** The {@code model_rates} table: rates are kept as decimal strings and read back as {@link BigDecimal}. */
 public final class RateStore {
+    private static final String INSERT = """
+            INSERT INTO model_rates (id, provider, model, type, display_name, input_rate, output_rate,
+                cache_read_rate, cache_write_rate, image_rate, image_rates, video_second_rate, unit_costs,
+                source, deprecated, deprecated_reason, deprecated_at, metadata, created_at, updated_at)
+            VALUES (:id, :provider, :model, :type, :displayName, :input, :output, :cacheRead, :cacheWrite,
+                :image, :imageRates, :video, :unitCosts, :source, :deprecated, :deprecatedReason,
+                :deprecatedAt, :metadata, :createdAt, :updatedAt)""";
     private final Jdbi jdbi;
 
     public RateStore(Jdbi jdbi) {
@@ -59,14 +68,29 @@ public final class RateStore {
         String id = existing.map(ModelRate::id).orElse(rate.id() != null ? rate.id() : Ids.next());
         long createdAt = existing.map(ModelRate::createdAt).orElse(now);
         h.createUpdate("DELETE FROM model_rates WHERE id = :id").bind("id", id).execute();
-        h.createUpdate("""
-                        INSERT INTO model_rates (id, provider, model, type, display_name, input_rate, output_rate,
-                            cache_read_rate, cache_write_rate, image_rate, image_rates, video_second_rate, unit_costs,
-                            source, deprecated, deprecated_reason, deprecated_at, metadata, created_at, updated_at)
-                        VALUES (:id, :provider, :model, :type, :displayName, :input, :output, :cacheRead, :cacheWrite,
-                            :image, :imageRates, :video, :unitCosts, :source, :deprecated, :deprecatedReason,
-                            :deprecatedAt, :metadata, :createdAt, :updatedAt)""")
-                .bind("id", id).bind("provider", rate.provider()).bind("model", rate.model())
+        bind(h.createUpdate(INSERT), rate, id, createdAt, now).execute();
+        return find(h, rate.provider(), rate.model(), rate.type()).orElseThrow();
+    }
+
+    /**
+     * Inserts new rates in one batch (an import's creations: one round trip instead of several per rate). None of
+     * them may exist yet; the unique key refuses duplicates.
+     */
+    public static void insertAll(Handle h, List<ModelRate> rates) {
+        if (rates.isEmpty()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        PreparedBatch batch = h.prepareBatch(INSERT);
+        for (ModelRate rate : rates) {
+            bind(batch, rate, rate.id() != null ? rate.id() : Ids.next(), now, now).add();
+        }
+        batch.execute();
+    }
+
+    private static <S extends SqlStatement<S>> S bind(S statement, ModelRate rate, String id, long createdAt,
+                                                      long now) {
+        return statement.bind("id", id).bind("provider", rate.provider()).bind("model", rate.model())
                 .bind("type", rate.type().wireName()).bind("displayName", rate.displayName())
                 .bind("input", plain(rate.inputRate())).bind("output", plain(rate.outputRate()))
                 .bind("cacheRead", plain(rate.cacheReadRate())).bind("cacheWrite", plain(rate.cacheWriteRate()))
@@ -76,9 +100,7 @@ public final class RateStore {
                 .bind("unitCosts", rate.unitCosts() == null ? null : json(rate.unitCosts()))
                 .bind("source", rate.source().wireName()).bind("deprecated", rate.deprecated() ? 1 : 0)
                 .bind("deprecatedReason", rate.deprecatedReason()).bind("deprecatedAt", rate.deprecatedAt())
-                .bind("metadata", rate.metadata()).bind("createdAt", createdAt).bind("updatedAt", now)
-                .execute();
-        return find(h, rate.provider(), rate.model(), rate.type()).orElseThrow();
+                .bind("metadata", rate.metadata()).bind("createdAt", createdAt).bind("updatedAt", now);
     }
 
     public boolean delete(String id) {

@@ -9,10 +9,12 @@ import io.aigne.hub.billing.Billing;
 import io.aigne.hub.billing.BillingPolicy;
 import io.aigne.hub.billing.CreditAccount;
 import io.aigne.hub.billing.CreditEntry;
+import io.aigne.hub.billing.ModelRate;
+import io.aigne.hub.billing.RateBasis;
 import io.aigne.hub.gateway.ModelCatalog;
 import io.aigne.hub.server.InsufficientCredits;
 import io.aigne.hub.provider.Provider;
-import io.aigne.hub.provider.ProviderType;
+import io.aigne.hub.routing.ModelKind;
 import io.aigne.hub.routing.ModelRef;
 import io.aigne.hub.routing.Router;
 import io.aigne.hub.routing.RoutingException;
@@ -23,14 +25,14 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.math.BigDecimal;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * What the AIGNE clients read besides model calls: the public model list ({@code GET /api/ai/models}), availability
  * ({@code GET /api/v2/status}) and the caller's account ({@code GET /api/user/info}, what {@code aigne hub status}
- * shows). With billing off the account has credits disabled ({@code enableCredit: false}, no balance, no payment
- * link); with billing on it shows the ledger's balance, and the status answers 402 NOT_ENOUGH when the caller has
+ * shows). Rates in the model list come from the model rates ("0" for a model without one). With billing off the
+ * account has credits disabled ({@code enableCredit: false}, no balance, no payment link); with billing on it shows the ledger's balance, and the status answers 402 NOT_ENOUGH when the caller has
  * no credit left.
  */
 final class AigneInfo {
@@ -78,8 +80,10 @@ final class AigneInfo {
             model.put("type", type);
             model.put("provider", entry.provider().name());
             model.put("providerId", entry.provider().id());
-            model.put("input_credits_per_token", "0");
-            model.put("output_credits_per_token", "0");
+            ModelRate rate = billing.rates().find(entry.provider().name(), entry.provider().type().id(),
+                    entry.model(), ModelKind.of(entry.provider().type(), entry.model())).orElse(null);
+            model.put("input_credits_per_token", rate == null ? "0" : RateBasis.plain(rate.inputRate()));
+            model.put("output_credits_per_token", rate == null ? "0" : RateBasis.plain(outputPrice(rate)));
             model.putNull("modelMetadata");
             model.putObject("status").put("available",
                     router.anyRoute(entry.provider().name(), entry.model()).isPresent());
@@ -100,20 +104,23 @@ final class AigneInfo {
         };
     }
 
-    /** What a model does, from its provider and the naming conventions of the providers' model ids. */
+    /** What a model does, in the list's vocabulary. */
     static String typeOf(Provider provider, String model) {
-        String id = model.toLowerCase(Locale.ROOT);
-        if (provider.type() == ProviderType.IDEOGRAM || id.contains("dall-e") || id.contains("gpt-image")
-                || id.contains("imagen") || id.contains("-image")) {
-            return "image_generation";
-        }
-        if (id.contains("embed")) {
-            return "embedding";
-        }
-        if (id.startsWith("sora") || id.startsWith("veo")) {
-            return "video";
-        }
-        return "chat";
+        return switch (ModelKind.of(provider.type(), model)) {
+            case IMAGE -> "image_generation";
+            case EMBEDDING -> "embedding";
+            case VIDEO -> "video";
+            case CHAT -> "chat";
+        };
+    }
+
+    /** What the list calls the output rate: per output token, per image, or per second of video. */
+    private static BigDecimal outputPrice(ModelRate rate) {
+        return switch (rate.type()) {
+            case IMAGE -> rate.imagePrice(null, null);
+            case VIDEO -> rate.videoSecondRate() != null ? rate.videoSecondRate() : rate.outputRate();
+            default -> rate.outputRate();
+        };
     }
 
     /**
