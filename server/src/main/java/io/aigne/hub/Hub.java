@@ -2,6 +2,7 @@ package io.aigne.hub;
 
 import io.aigne.hub.audit.AuditLog;
 import io.aigne.hub.audit.RequestActors;
+import io.aigne.hub.iprules.IpAddresses;
 import io.aigne.hub.auth.AccessKeys;
 import io.aigne.hub.auth.IssuedKey;
 import io.aigne.hub.auth.KeyAdmin;
@@ -228,7 +229,7 @@ public final class Hub implements AutoCloseable {
         this.legacyGateway = new AigneLegacyGateway(auth, router, adapters, translated, calls, mediaPublisher,
                 maxBody);
         // The one place the client address of audit records comes from.
-        RequestActors actors = RequestActors.fromRemotePeer();
+        RequestActors actors = new RequestActors(req -> IpAddresses.format(clients.of(req)));
         ProvidersApi providersApi = new ProvidersApi(auth, actors, providerService, providers, router, adapters,
                 maxBody);
         AccessKeysApi keysApi = new AccessKeysApi(auth, actors, keys, keyAdmin, users, maxBody);
@@ -236,8 +237,8 @@ public final class Hub implements AutoCloseable {
         AuditApi auditApi = new AuditApi(auth, audit);
         ModelCallsApi callsApi = new ModelCallsApi(auth, new ModelCallStore(database.jdbi()), router);
         CreditsApi creditsApi = new CreditsApi(auth, actors, audit, billing, users, publicOrigin, maxBody);
-        LimitsApi limitsApi = new LimitsApi(auth, limitStore, activeLimits, limiter, users, keys, maxBody);
-        IpRulesApi ipRulesApi = new IpRulesApi(auth, ipRuleStore, globalIpRules, maxBody);
+        LimitsApi limitsApi = new LimitsApi(auth, actors, audit, limitStore, activeLimits, limiter, users, keys, maxBody);
+        IpRulesApi ipRulesApi = new IpRulesApi(auth, actors, audit, ipRuleStore, globalIpRules, maxBody);
         // Refusals by the hub-wide IP rules come in the shape of the door the path belongs to.
         IpRuleFilter ipFilter = new IpRuleFilter(globalIpRules, clients, path -> path.startsWith("/v1/messages")
                 ? AnthropicErrors::send : Exchange::error);

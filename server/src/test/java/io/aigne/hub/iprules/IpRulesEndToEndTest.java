@@ -80,8 +80,14 @@ class IpRulesEndToEndTest {
 
     @Test
     void aDeniedNetworkIsRefusedAtEveryDoorWithItsAddressNamed() {
-        rule("deny", "203.0.113.0/24", "");
+        String denied = rule("deny", "203.0.113.0/24", "");
         rule("deny", "2001:db8::/32", "");
+        JsonNode audited = TestHub.json(hub.get("/api/admin/audit?targetType=ip_rule&targetId=" + denied,
+                hub.ownerKey()));
+        assertThat(audited.path("list")).singleElement().satisfies(e -> {
+            assertThat(e.path("action").asText()).isEqualTo("ip_rule.create");
+            assertThat(e.path("after").toString()).contains("203.0.113.0/24");
+        });
 
         HttpResponse<String> openAi = post("/v1/chat/completions", hub.ownerKey(), "203.0.113.9", CHAT);
         assertThat(openAi.statusCode()).isEqualTo(403);

@@ -2,6 +2,10 @@ package io.aigne.hub.web.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aigne.hub.audit.Actor;
+import io.aigne.hub.audit.AuditEvent;
+import io.aigne.hub.audit.AuditLog;
+import io.aigne.hub.audit.RequestActors;
 import io.aigne.hub.auth.Principal;
 import io.aigne.hub.iprules.Cidr;
 import io.aigne.hub.iprules.GlobalIpRules;
@@ -29,12 +33,17 @@ public final class IpRulesApi {
     private static final int MAX_NOTE = 500;
 
     private final Authenticator auth;
+    private final RequestActors actors;
+    private final AuditLog audit;
     private final IpRuleStore store;
     private final GlobalIpRules active;
     private final long maxBodyBytes;
 
-    public IpRulesApi(Authenticator auth, IpRuleStore store, GlobalIpRules active, long maxBodyBytes) {
+    public IpRulesApi(Authenticator auth, RequestActors actors, AuditLog audit, IpRuleStore store,
+                      GlobalIpRules active, long maxBodyBytes) {
         this.auth = auth;
+        this.actors = actors;
+        this.audit = audit;
         this.store = store;
         this.active = active;
         this.maxBodyBytes = maxBodyBytes;
@@ -68,13 +77,18 @@ public final class IpRulesApi {
         List<IpRule> after = new ArrayList<>(store.list());
         after.add(draft);
         refuseLockOut(req, after);
-        IpRule created = store.create(action, cidr, note, admin.userId());
+        Actor actor = actors.of(req, admin);
+        IpRule created = audit.inTransaction(() -> {
+            IpRule made = store.create(action, cidr, note, admin.userId());
+            audit.record(AuditEvent.of(actor, "ip_rule.create", "ip_rule", made.id(), null, view(made)));
+            return made;
+        });
         active.reload();
         Exchange.json(res, 201, view(created));
     }
 
     private void update(ServerRequest req, ServerResponse res) {
-        auth.requireAdmin(req);
+        Actor actor = actors.of(req, auth.requireAdmin(req));
         IpRule current = rule(Fields.path(req, "id"));
         ObjectNode body = Exchange.jsonBody(req, maxBodyBytes);
         IpRule changed = new IpRule(current.id(), action(body, current.action()), cidr(body, current.cidr()),
@@ -83,16 +97,23 @@ public final class IpRulesApi {
         List<IpRule> after = new ArrayList<>(store.list().stream().filter(r -> !r.id().equals(current.id())).toList());
         after.add(changed);
         refuseLockOut(req, after);
-        store.update(changed);
+        audit.useTransaction(() -> {
+            store.update(changed);
+            audit.record(AuditEvent.of(actor, "ip_rule.update", "ip_rule", current.id(), view(current),
+                    view(rule(current.id()))));
+        });
         active.reload();
         Exchange.json(res, 200, view(rule(current.id())));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
-        auth.requireAdmin(req);
+        Actor actor = actors.of(req, auth.requireAdmin(req));
         IpRule current = rule(Fields.path(req, "id"));
         refuseLockOut(req, store.list().stream().filter(r -> !r.id().equals(current.id())).toList());
-        store.delete(current.id());
+        audit.useTransaction(() -> {
+            store.delete(current.id());
+            audit.record(AuditEvent.of(actor, "ip_rule.delete", "ip_rule", current.id(), view(current), null));
+        });
         active.reload();
         Exchange.json(res, 200, Json.object().put("deleted", true).put("id", current.id()));
     }

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigne.hub.auth.AccessKeys;
+import io.aigne.hub.audit.Actor;
+import io.aigne.hub.audit.AuditEvent;
+import io.aigne.hub.audit.AuditLog;
+import io.aigne.hub.audit.RequestActors;
 import io.aigne.hub.auth.Principal;
 import io.aigne.hub.auth.User;
 import io.aigne.hub.auth.UserStore;
@@ -38,6 +42,8 @@ public final class LimitsApi {
     private static final int NANOS_SCALE = 9;
 
     private final Authenticator auth;
+    private final RequestActors actors;
+    private final AuditLog audit;
     private final LimitStore store;
     private final ActiveLimits active;
     private final CallLimiter limiter;
@@ -45,9 +51,12 @@ public final class LimitsApi {
     private final AccessKeys keys;
     private final long maxBodyBytes;
 
-    public LimitsApi(Authenticator auth, LimitStore store, ActiveLimits active, CallLimiter limiter, UserStore users,
+    public LimitsApi(Authenticator auth, RequestActors actors, AuditLog audit, LimitStore store, ActiveLimits active,
+                     CallLimiter limiter, UserStore users,
                      AccessKeys keys, long maxBodyBytes) {
         this.auth = auth;
+        this.actors = actors;
+        this.audit = audit;
         this.store = store;
         this.active = active;
         this.limiter = limiter;
@@ -85,14 +94,19 @@ public final class LimitsApi {
         long value = value(body, metric);
         String note = note(body);
         refuseDuplicate(scope, subject, metric, null);
-        Limit created = store.create(scope, subject, metric, value, note, admin.userId());
+        Actor actor = actors.of(req, admin);
+        Limit created = audit.inTransaction(() -> {
+            Limit made = store.create(scope, subject, metric, value, note, admin.userId());
+            audit.record(AuditEvent.of(actor, "limit.create", "limit", made.id(), null, view(made)));
+            return made;
+        });
         active.reload();
         Exchange.json(res, 201, view(created));
     }
 
     /** Changes any of scope, subject, metric, limit and note; the others stay as they were. */
     private void update(ServerRequest req, ServerResponse res) {
-        auth.requireAdmin(req);
+        Actor actor = actors.of(req, auth.requireAdmin(req));
         Limit current = limit(Fields.path(req, "id"));
         ObjectNode body = Exchange.jsonBody(req, maxBodyBytes);
         String scopeText = Fields.text(body, "scope");
@@ -110,16 +124,23 @@ public final class LimitsApi {
         long value = body.has("limit") ? value(body, metric) : current.value();
         String note = body.has("note") ? note(body) : current.note();
         refuseDuplicate(scope, subject, metric, current.id());
-        Limit updated = store.update(new Limit(current.id(), scope, subject, metric, value, note, current.createdBy(),
-                current.createdAt(), current.updatedAt()));
+        Limit updated = audit.inTransaction(() -> {
+            Limit changed = store.update(new Limit(current.id(), scope, subject, metric, value, note,
+                    current.createdBy(), current.createdAt(), current.updatedAt()));
+            audit.record(AuditEvent.of(actor, "limit.update", "limit", current.id(), view(current), view(changed)));
+            return changed;
+        });
         active.reload();
         Exchange.json(res, 200, view(updated));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
-        auth.requireAdmin(req);
+        Actor actor = actors.of(req, auth.requireAdmin(req));
         Limit limit = limit(Fields.path(req, "id"));
-        store.delete(limit.id());
+        audit.useTransaction(() -> {
+            store.delete(limit.id());
+            audit.record(AuditEvent.of(actor, "limit.delete", "limit", limit.id(), view(limit), null));
+        });
         active.reload();
         Exchange.json(res, 200, Json.object().put("deleted", true).put("id", limit.id()));
     }

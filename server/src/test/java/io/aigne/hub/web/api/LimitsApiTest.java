@@ -137,6 +137,13 @@ class LimitsApiTest {
         assertThat(hub.put("/api/admin/limits/nope", hub.ownerKey(), "{\"limit\":1}").statusCode()).isEqualTo(404);
         assertThat(hub.delete("/api/admin/limits/" + id, hub.ownerKey()).statusCode()).isEqualTo(200);
         assertThat(hub.delete("/api/admin/limits/" + id, hub.ownerKey()).statusCode()).isEqualTo(404);
+
+        JsonNode audited = TestHub.json(hub.get("/api/admin/audit?targetType=limit&targetId=" + id, hub.ownerKey()));
+        assertThat(audited.path("list")).extracting(e -> e.path("action").asText())
+                .containsExactly("limit.delete", "limit.update", "limit.update", "limit.create");
+        JsonNode lastUpdate = audited.path("list").get(1);
+        assertThat(lastUpdate.path("before").path("limit").asText()).isEqualTo("0.000000001");
+        assertThat(lastUpdate.path("after").path("limit").asLong()).isEqualTo(60);
     }
 
     @Test
