@@ -5,21 +5,14 @@ import io.aigne.hub.auth.Role;
 import io.aigne.hub.auth.UserStore;
 import io.aigne.hub.server.ApiException;
 import io.aigne.hub.server.Json;
-import io.aigne.hub.store.Database;
 import io.aigne.hub.store.Ids;
-import io.aigne.hub.testing.TestDatabases;
-import io.aigne.hub.testing.TestDatabases.PgDatabase;
+import io.aigne.hub.testing.DatabaseContract;
+import io.aigne.hub.testing.DatabaseContract.PostgresVariant;
+import io.aigne.hub.testing.DatabaseContract.SqliteVariant;
 import org.jdbi.v3.core.JdbiException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -34,14 +27,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class AuditLogContractTest {
 
-    @Nested
-    @DisplayName("SQLite")
+    @SqliteVariant
     class OnSqlite extends Contract {
-        @Override
-        Database open(Path tempDir) {
-            return TestDatabases.sqlite(tempDir);
-        }
-
         @Override
         void refuseInsertsOf(String action) {
             db.jdbi().useHandle(h -> h.execute("CREATE TRIGGER audit_log_test_refusal BEFORE INSERT ON audit_log "
@@ -49,30 +36,8 @@ class AuditLogContractTest {
         }
     }
 
-    @Nested
-    @DisplayName("PostgreSQL")
+    @PostgresVariant
     class OnPostgres extends Contract {
-        private PgDatabase pg;
-
-        @Override
-        Database open(Path tempDir) {
-            if (TestDatabases.postgresUrl().isEmpty()) {
-                return null;
-            }
-            pg = TestDatabases.postgres();
-            return pg.db();
-        }
-
-        @Override
-        void assumeAvailable() {
-            TestDatabases.assumePostgres();
-        }
-
-        @Override
-        void close(Database db) {
-            pg.close();
-        }
-
         @Override
         void refuseInsertsOf(String action) {
             db.jdbi().useHandle(h -> {
@@ -97,39 +62,15 @@ class AuditLogContractTest {
         }
     }
 
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    abstract static class Contract {
-        Database db;
+    abstract static class Contract extends DatabaseContract {
         AuditLog log;
         Actor actor;
-
-        abstract Database open(Path tempDir);
 
         /** Makes the database refuse audit rows of {@code action}, to see what a failing audit write does. */
         abstract void refuseInsertsOf(String action);
 
-        void assumeAvailable() {
-        }
-
-        void close(Database db) {
-            db.close();
-        }
-
-        @BeforeAll
-        final void openDatabase(@TempDir Path tempDir) {
-            db = open(tempDir);
-        }
-
-        @AfterAll
-        final void closeDatabase() {
-            if (db != null) {
-                close(db);
-            }
-        }
-
         @BeforeEach
         final void newActor() {
-            assumeAvailable();
             log = new AuditLog(db.jdbi());
             actor = Actor.user("u-" + Ids.next(), "alice", "203.0.113.9");
         }

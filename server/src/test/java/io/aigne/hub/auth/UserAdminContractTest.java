@@ -4,19 +4,12 @@ import io.aigne.hub.audit.Actor;
 import io.aigne.hub.audit.AuditLog;
 import io.aigne.hub.audit.AuditQuery;
 import io.aigne.hub.server.ApiException;
-import io.aigne.hub.store.Database;
-import io.aigne.hub.testing.TestDatabases;
-import io.aigne.hub.testing.TestDatabases.PgDatabase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.aigne.hub.testing.DatabaseContract;
+import io.aigne.hub.testing.DatabaseContract.PostgresVariant;
+import io.aigne.hub.testing.DatabaseContract.SqliteVariant;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,75 +27,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class UserAdminContractTest {
 
-    @Nested
-    @DisplayName("SQLite")
-    class OnSqlite extends Contract {
-        @Override
-        Database open(Path tempDir) {
-            return TestDatabases.sqlite(tempDir);
-        }
-    }
+    @SqliteVariant
+    class OnSqlite extends Contract {}
 
-    @Nested
-    @DisplayName("PostgreSQL")
-    class OnPostgres extends Contract {
-        private PgDatabase pg;
+    @PostgresVariant
+    class OnPostgres extends Contract {}
 
-        @Override
-        Database open(Path tempDir) {
-            if (TestDatabases.postgresUrl().isEmpty()) {
-                return null;
-            }
-            pg = TestDatabases.postgres();
-            return pg.db();
-        }
-
-        @Override
-        void assumeAvailable() {
-            TestDatabases.assumePostgres();
-        }
-
-        @Override
-        void close(Database db) {
-            pg.close();
-        }
-    }
-
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    abstract static class Contract {
-        Database db;
+    abstract static class Contract extends DatabaseContract {
         UserStore users;
         UserAdmin admin;
         AuditLog audit;
 
-        abstract Database open(Path tempDir);
-
-        void assumeAvailable() {
-        }
-
-        void close(Database db) {
-            db.close();
-        }
-
-        @BeforeAll
-        final void openDatabase(@TempDir Path tempDir) {
-            db = open(tempDir);
-        }
-
-        @AfterAll
-        final void closeDatabase() {
-            if (db != null) {
-                close(db);
-            }
+        Contract() {
+            super("access_keys", "users");
         }
 
         @BeforeEach
-        final void noUsers() {
-            assumeAvailable();
-            db.jdbi().useTransaction(h -> {
-                h.execute("DELETE FROM access_keys");
-                h.execute("DELETE FROM users");
-            });
+        final void newAdmin() {
             users = new UserStore(db.jdbi());
             audit = new AuditLog(db.jdbi());
             admin = new UserAdmin(users, new AccessKeys(db.jdbi(), Duration.ofMinutes(10)), audit);

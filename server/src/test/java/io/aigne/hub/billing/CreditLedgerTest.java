@@ -2,20 +2,14 @@ package io.aigne.hub.billing;
 
 import io.aigne.hub.auth.Role;
 import io.aigne.hub.auth.UserStore;
-import io.aigne.hub.store.Database;
-import io.aigne.hub.testing.TestDatabases;
-import io.aigne.hub.testing.TestDatabases.PgDatabase;
-import org.junit.jupiter.api.AfterAll;
+import io.aigne.hub.testing.DatabaseContract;
+import io.aigne.hub.testing.DatabaseContract.PostgresVariant;
+import io.aigne.hub.testing.DatabaseContract.SqliteVariant;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -33,54 +27,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CreditLedgerTest {
 
-    @Nested
-    @DisplayName("SQLite")
-    class Sqlite extends Contract {
-        @Override
-        Database open(Path dir) {
-            return TestDatabases.sqlite(dir);
-        }
-    }
+    @SqliteVariant
+    class Sqlite extends Contract {}
 
-    @Nested
-    @DisplayName("PostgreSQL")
-    class Postgres extends Contract {
-        private PgDatabase pg;
+    @PostgresVariant
+    class Postgres extends Contract {}
 
-        @Override
-        Database open(Path dir) {
-            if (TestDatabases.postgresUrl().isEmpty()) {
-                return null;
-            }
-            pg = TestDatabases.postgres();
-            return pg.db();
-        }
-
-        @Override
-        void assumeAvailable() {
-            TestDatabases.assumePostgres();
-        }
-
-        @Override
-        void close(Database db) {
-            pg.close();
-        }
-    }
-
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    abstract static class Contract {
-        Database db;
+    abstract static class Contract extends DatabaseContract {
         CreditLedger ledger;
         final AtomicReference<BillingPolicy> policy = new AtomicReference<>(policy(Credits.ZERO));
         String alice;
 
-        abstract Database open(Path dir);
-
-        void assumeAvailable() {
-        }
-
-        void close(Database db) {
-            db.close();
+        Contract() {
+            super("credit_holds", "credit_entries", "credit_accounts", "access_keys", "users");
         }
 
         static BillingPolicy policy(Credits newUserGrant) {
@@ -88,30 +47,15 @@ class CreditLedgerTest {
         }
 
         @BeforeAll
-        final void openDatabase(@TempDir Path dir) {
-            db = open(dir);
+        final void newLedger() {
             if (db != null) {
                 ledger = new CreditLedger(db.jdbi(), db.dialect(), policy::get);
             }
         }
 
-        @AfterAll
-        final void closeDatabase() {
-            if (db != null) {
-                close(db);
-            }
-        }
-
         @BeforeEach
-        final void emptyTables() {
-            assumeAvailable();
+        final void aliceWithNoCredits() {
             policy.set(policy(Credits.ZERO));
-            db.jdbi().useTransaction(h -> {
-                for (String table : List.of("credit_holds", "credit_entries", "credit_accounts", "access_keys",
-                        "users")) {
-                    h.execute("DELETE FROM " + table);
-                }
-            });
             alice = new UserStore(db.jdbi()).create("alice", null, null, Role.MEMBER).id();
         }
 

@@ -6,23 +6,16 @@ import io.aigne.hub.billing.catalog.CatalogImport;
 import io.aigne.hub.billing.catalog.PriceCatalog;
 import io.aigne.hub.config.HubConfig.BillingConfig;
 import io.aigne.hub.server.Json;
-import io.aigne.hub.store.Database;
-import io.aigne.hub.testing.TestDatabases;
-import io.aigne.hub.testing.TestDatabases.PgDatabase;
+import io.aigne.hub.testing.DatabaseContract;
+import io.aigne.hub.testing.DatabaseContract.PostgresVariant;
+import io.aigne.hub.testing.DatabaseContract.SqliteVariant;
 import io.aigne.hub.usage.CallType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -37,83 +30,30 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class RateChangesTest {
 
-    @Nested
-    @DisplayName("SQLite")
-    class OnSqlite extends Contract {
-        @Override
-        Database open(Path dir) {
-            return TestDatabases.sqlite(dir);
-        }
-    }
+    @SqliteVariant
+    class OnSqlite extends Contract {}
 
-    @Nested
-    @DisplayName("PostgreSQL")
-    class OnPostgres extends Contract {
-        private PgDatabase pg;
+    @PostgresVariant
+    class OnPostgres extends Contract {}
 
-        @Override
-        Database open(Path dir) {
-            if (TestDatabases.postgresUrl().isEmpty()) {
-                return null;
-            }
-            pg = TestDatabases.postgres();
-            return pg.db();
-        }
-
-        @Override
-        void assumeAvailable() {
-            TestDatabases.assumePostgres();
-        }
-
-        @Override
-        void close(Database db) {
-            pg.close();
-        }
-    }
-
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    abstract static class Contract {
+    abstract static class Contract extends DatabaseContract {
         private static final LocalDate TODAY = LocalDate.of(2026, 11, 22);
         private static final RateBasis BASIS = new RateBasis(BigDecimal.ONE, new BigDecimal("2"));
         private static final CatalogImport.Options ALL = new CatalogImport.Options(Set.of(), Map.of(), TODAY);
         private static final Actor TESTER = Actor.user("user-tester", "tester", "127.0.0.1");
         private static final Actor ADMIN = Actor.user("user-admin", "admin", "127.0.0.1");
 
-        Database db;
         RateStore store;
         RateCard card;
         RateChanges changes;
         BillingSettings settings;
 
-        abstract Database open(Path dir);
-
-        void assumeAvailable() {
-        }
-
-        void close(Database db) {
-            db.close();
-        }
-
-        @BeforeAll
-        final void openDatabase(@TempDir Path dir) {
-            db = open(dir);
-        }
-
-        @AfterAll
-        final void closeDatabase() {
-            if (db != null) {
-                close(db);
-            }
+        Contract() {
+            super("model_rate_history", "model_rates", "billing_settings");
         }
 
         @BeforeEach
-        final void emptyTables() {
-            assumeAvailable();
-            db.jdbi().useTransaction(h -> {
-                for (String table : List.of("model_rate_history", "model_rates", "billing_settings")) {
-                    h.execute("DELETE FROM " + table);
-                }
-            });
+        final void newStores() {
             store = new RateStore(db.jdbi());
             card = new RateCard(store);
             changes = new RateChanges(store, card, new AuditLog(db.jdbi()));

@@ -10,19 +10,12 @@ import io.aigne.hub.iprules.Cidr;
 import io.aigne.hub.iprules.IpRule;
 import io.aigne.hub.iprules.IpRuleStore;
 import io.aigne.hub.iprules.IpRules;
-import io.aigne.hub.store.Database;
-import io.aigne.hub.testing.TestDatabases;
+import io.aigne.hub.testing.DatabaseContract;
+import io.aigne.hub.testing.DatabaseContract.PostgresVariant;
+import io.aigne.hub.testing.DatabaseContract.SqliteVariant;
 import org.jdbi.v3.core.JdbiException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -32,73 +25,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Limits, hub-wide IP rules and a key's own IP rules as stored by migration V7, on SQLite and PostgreSQL. */
 class LimitStorageTest {
 
-    @Nested
-    @DisplayName("SQLite")
-    class Sqlite extends Contract {
-        @Override
-        Database open(Path dir) {
-            return TestDatabases.sqlite(dir);
-        }
-    }
+    @SqliteVariant
+    class Sqlite extends Contract {}
 
-    @Nested
-    @DisplayName("PostgreSQL")
-    class Postgres extends Contract {
-        private TestDatabases.PgDatabase pg;
+    @PostgresVariant
+    class Postgres extends Contract {}
 
-        @Override
-        Database open(Path dir) {
-            if (TestDatabases.postgresUrl().isEmpty()) {
-                return null;
-            }
-            pg = TestDatabases.postgres();
-            return pg.db();
-        }
-
-        @Override
-        void assumeAvailable() {
-            TestDatabases.assumePostgres();
-        }
-
-        @Override
-        void close(Database db) {
-            pg.close();
-        }
-    }
-
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    abstract static class Contract {
-        Database db;
-
-        abstract Database open(Path dir);
-
-        void assumeAvailable() {
-        }
-
-        void close(Database db) {
-            db.close();
-        }
-
-        @BeforeAll
-        final void openDatabase(@TempDir Path dir) {
-            db = open(dir);
-        }
-
-        @AfterAll
-        final void closeDatabase() {
-            if (db != null) {
-                close(db);
-            }
-        }
-
-        @BeforeEach
-        final void emptyTables() {
-            assumeAvailable();
-            db.jdbi().useTransaction(h -> {
-                for (String table : List.of("limits", "ip_rules", "access_keys", "users")) {
-                    h.execute("DELETE FROM " + table);
-                }
-            });
+    abstract static class Contract extends DatabaseContract {
+        Contract() {
+            super("limits", "ip_rules", "access_keys", "users");
         }
 
         @Test

@@ -17,8 +17,10 @@ import io.aigne.hub.provider.ProviderType;
 import io.aigne.hub.secret.MasterKeyRing;
 import io.aigne.hub.secret.SecretBox;
 import io.aigne.hub.secret.SecretException;
+import io.aigne.hub.testing.DatabaseContract;
+import io.aigne.hub.testing.DatabaseContract.PostgresVariant;
+import io.aigne.hub.testing.DatabaseContract.SqliteVariant;
 import io.aigne.hub.testing.TestDatabases;
-import io.aigne.hub.testing.TestDatabases.PgDatabase;
 import io.aigne.hub.usage.CallRecord;
 import io.aigne.hub.usage.CallStatus;
 import io.aigne.hub.usage.CallType;
@@ -28,13 +30,8 @@ import io.aigne.hub.usage.Usage;
 import io.aigne.hub.usage.UsageLedger;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.jdbi.v3.core.JdbiException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -64,82 +61,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class StorageContractTest {
 
-    @Nested
-    @DisplayName("SQLite")
-    class SqliteStorageTest extends Contract {
-        @Override
-        Database open(Path tempDir) {
-            return TestDatabases.sqlite(tempDir);
-        }
-    }
+    @SqliteVariant
+    class SqliteStorageTest extends Contract {}
 
-    @Nested
-    @DisplayName("PostgreSQL")
-    class PostgresStorageTest extends Contract {
-        private PgDatabase pg;
+    @PostgresVariant
+    class PostgresStorageTest extends Contract {}
 
-        @Override
-        Database open(Path tempDir) {
-            // Without a server every test skips (or fails, when required) in assumeAvailable(): a skip of the
-            // whole class from here would not show up in the build's test counts, nor would its reason.
-            if (TestDatabases.postgresUrl().isEmpty()) {
-                return null;
-            }
-            pg = TestDatabases.postgres();
-            return pg.db();
-        }
-
-        @Override
-        void assumeAvailable() {
-            TestDatabases.assumePostgres();
-        }
-
-        @Override
-        void close(Database db) {
-            pg.close();
-        }
-    }
-
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    abstract static class Contract {
+    abstract static class Contract extends DatabaseContract {
         private static final String API_KEY = "sk-test-abcdefghijklmnop";
         private static final long T0 = 1_700_000_000_000L;
 
-        Database db;
         UserStore users;
         AccessKeys keys;
 
-        /** Opens a freshly migrated database of this variant, or returns null when it is not available here. */
-        abstract Database open(Path tempDir);
-
-        /** Skips (or fails) each test when {@link #open} found no database. */
-        void assumeAvailable() {
-        }
-
-        void close(Database db) {
-            db.close();
-        }
-
-        @BeforeAll
-        final void openDatabase(@TempDir Path tempDir) {
-            db = open(tempDir);
-        }
-
-        @AfterAll
-        final void closeDatabase() {
-            if (db != null) {
-                close(db);
-            }
+        Contract() {
+            super("model_calls", "provider_credentials", "providers", "access_keys", "users");
         }
 
         @BeforeEach
-        final void emptyTables() {
-            assumeAvailable();
-            db.jdbi().useTransaction(h -> {
-                for (String table : List.of("model_calls", "provider_credentials", "providers", "access_keys", "users")) {
-                    h.execute("DELETE FROM " + table);
-                }
-            });
+        final void newStores() {
             users = new UserStore(db.jdbi());
             // Long enough that a stale cache entry would still be served: eviction must be explicit.
             keys = new AccessKeys(db.jdbi(), Duration.ofMinutes(10));
@@ -554,7 +494,7 @@ class StorageContractTest {
         }
 
         @Test
-        void aRowTheDatabaseRefusesIsSetAsideWithoutBlockingTheOthers(@org.junit.jupiter.api.io.TempDir Path dir)
+        void aRowTheDatabaseRefusesIsSetAsideWithoutBlockingTheOthers(@TempDir Path dir)
                 throws Exception {
             Path deadLetter = dir.resolve("ledger-rejected.jsonl");
             CallRecord good = call(T0, "alice", 1);

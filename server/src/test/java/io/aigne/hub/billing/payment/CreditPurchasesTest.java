@@ -4,24 +4,19 @@ import io.aigne.hub.auth.Role;
 import io.aigne.hub.auth.User;
 import io.aigne.hub.auth.UserStore;
 import io.aigne.hub.server.ApiException;
-import io.aigne.hub.store.Database;
+import io.aigne.hub.testing.DatabaseContract;
+import io.aigne.hub.testing.DatabaseContract.PostgresVariant;
+import io.aigne.hub.testing.DatabaseContract.SqliteVariant;
 import io.aigne.hub.testing.FakeStripe;
 import io.aigne.hub.testing.InMemoryCreditGrants;
-import io.aigne.hub.testing.TestDatabases;
-import io.aigne.hub.testing.TestDatabases.PgDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,43 +38,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CreditPurchasesTest {
     private static final String ORIGIN = "https://hub.example";
 
-    @Nested
-    @DisplayName("SQLite")
-    class OnSqlite extends Contract {
-        @Override
-        Database open(Path dir) {
-            return TestDatabases.sqlite(dir);
-        }
-    }
+    @SqliteVariant
+    class OnSqlite extends Contract {}
 
-    @Nested
-    @DisplayName("PostgreSQL")
-    class OnPostgres extends Contract {
-        private PgDatabase pg;
+    @PostgresVariant
+    class OnPostgres extends Contract {}
 
-        @Override
-        Database open(Path dir) {
-            if (TestDatabases.postgresUrl().isEmpty()) {
-                return null;
-            }
-            pg = TestDatabases.postgres();
-            return pg.db();
-        }
-
-        @Override
-        void assumeAvailable() {
-            TestDatabases.assumePostgres();
-        }
-
-        @Override
-        void close(Database db) {
-            pg.close();
-        }
-    }
-
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    abstract static class Contract {
-        Database db;
+    abstract static class Contract extends DatabaseContract {
         FakeStripe stripe;
         PaymentSettings settings;
         PaymentStore store;
@@ -88,18 +53,12 @@ class CreditPurchasesTest {
         User ann;
         User bob;
 
-        abstract Database open(Path dir);
-
-        void assumeAvailable() {
-        }
-
-        void close(Database db) {
-            db.close();
+        Contract() {
+            super("payment_events", "payment_checkouts", "access_keys", "users");
         }
 
         @BeforeAll
-        final void setUp(@TempDir Path dir) {
-            db = open(dir);
+        final void startStripe() {
             stripe = FakeStripe.start();
             settings = new PaymentSettings(PaymentSettings.STRIPE, new CreditPrice("usd", 2, new BigDecimal("0.10"), 10,
                     5000), "AIGNE Hub credits", null, null, new PaymentSettings.Stripe(stripe.apiKey(),
@@ -107,21 +66,12 @@ class CreditPurchasesTest {
         }
 
         @AfterAll
-        final void tearDown() {
+        final void stopStripe() {
             stripe.close();
-            if (db != null) {
-                close(db);
-            }
         }
 
         @BeforeEach
         final void freshState() {
-            assumeAvailable();
-            db.jdbi().useTransaction(h -> {
-                for (String table : List.of("payment_events", "payment_checkouts", "access_keys", "users")) {
-                    h.execute("DELETE FROM " + table);
-                }
-            });
             UserStore users = new UserStore(db.jdbi());
             ann = users.create("ann", null, null, Role.MEMBER);
             bob = users.create("bob", null, null, Role.MEMBER);
