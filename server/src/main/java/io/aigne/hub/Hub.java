@@ -43,6 +43,11 @@ import io.aigne.hub.usage.ModelCallStore;
 import io.aigne.hub.usage.UsageLedger;
 import io.aigne.hub.web.api.AccessKeysApi;
 import io.aigne.hub.web.api.ModelCallsApi;
+import io.aigne.hub.web.api.ModelStatsApi;
+import io.aigne.hub.web.api.Names;
+import io.aigne.hub.web.api.ProjectUsageApi;
+import io.aigne.hub.web.api.UsageTrendsApi;
+import io.aigne.hub.analytics.RollupReader;
 import io.aigne.hub.web.api.ProvidersApi;
 import io.aigne.hub.web.connect.AccessKeySessionApi;
 import io.aigne.hub.web.connect.ApprovalPage;
@@ -152,7 +157,13 @@ public final class Hub implements AutoCloseable {
                 maxBody);
         ProvidersApi providersApi = new ProvidersApi(auth, providerService, providers, router, adapters, maxBody);
         AccessKeysApi keysApi = new AccessKeysApi(auth, keys, users, maxBody);
-        ModelCallsApi callsApi = new ModelCallsApi(auth, new ModelCallStore(database.jdbi()), router);
+        Names names = new Names(users, router);
+        ModelCallStore callStore = new ModelCallStore(database.jdbi());
+        RollupReader rollups = new RollupReader(database.jdbi());
+        ModelCallsApi callsApi = new ModelCallsApi(auth, callStore, names, Clock.systemUTC());
+        UsageTrendsApi usageTrendsApi = new UsageTrendsApi(auth, rollups, names, Clock.systemUTC());
+        ProjectUsageApi projectUsageApi = new ProjectUsageApi(auth, rollups, callStore, names, Clock.systemUTC());
+        ModelStatsApi modelStatsApi = new ModelStatsApi(auth, rollups, names, Clock.systemUTC());
         WebSessions webSessions = new WebSessions(Duration.ofSeconds(config.auth().webSessionTtlSeconds()),
                 Clock.systemUTC());
         ConnectSessions connects = new ConnectSessions(Duration.ofSeconds(config.auth().connectSessionTtlSeconds()),
@@ -172,6 +183,7 @@ public final class Hub implements AutoCloseable {
                 List.of(gateway::register, anthropicGateway::register, aigneGateway::register,
                         legacyGateway::register, providersApi::register, keysApi::register, callsApi::register,
                         signIn::register, connectApi::register, approval::register));
+        routes.addAll(List.of(usageTrendsApi::register, projectUsageApi::register, modelStatsApi::register));
         if (mediaStore != null) {
             routes.add(new MediaRoute(mediaStore, Clock.systemUTC())::register);
             long sweepMinutes = Math.max(1, config.media().sweepIntervalMinutes());

@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
 @Command(name = "admin", description = "Manage users, access keys and the master key directly in the database.",
         subcommands = {AdminCommand.CreateKey.class, AdminCommand.ListKeys.class, AdminCommand.RevokeKey.class,
                 AdminCommand.CreateUser.class, AdminCommand.ListUsers.class, AdminCommand.SetPassword.class,
-                AdminCommand.RotateMasterKey.class})
+                AdminCommand.RotateMasterKey.class, RollupsCommand.class})
 public final class AdminCommand implements Runnable {
     @Override
     public void run() {

@@ -1,5 +1,12 @@
 package io.aigne.hub.usage;
 
+import io.aigne.hub.analytics.MeasureColumns;
+import io.aigne.hub.analytics.Measures;
+import io.aigne.hub.analytics.Period;
+import io.aigne.hub.analytics.RollupReader;
+import io.aigne.hub.analytics.UsageFilter;
+import io.aigne.hub.usage.ModelCallQuery.Cursor;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 
@@ -8,57 +15,209 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
-/** Reads the ledger of model calls with filters and paging, newest first. */
+/**
+ * Reads the ledger of model calls with filters and paging, newest first, staying fast on tens of millions of rows:
+ *
+ * <ul>
+ *   <li>Counts come from the rollups when the filters are ones they keep (user, app, provider, model, type,
+ *       status, time): whole hours from {@code usage_rollups}, the ragged minutes at either end counted from the
+ *       calls, so the count is exact without scanning.</li>
+ *   <li>A search term that is a call id or request id finds those calls anywhere (indexed). Any other term, and
+ *       {@code minLatencyMillis}, are matched among the newest {@value #SCAN_WINDOW} calls that pass the other
+ *       filters; {@link Page#countExact()} is false when older calls were left unsearched (narrow the time range
+ *       to reach them).</li>
+ *   <li>Offset paging goes {@value #MAX_OFFSET} rows deep; beyond that, keyset paging with a {@link Cursor}.</li>
+ * </ul>
+ */
 public final class ModelCallStore {
+    /** Rows an offset may skip; deeper pages would cost a scan of every row before them. */
+    public static final int MAX_OFFSET = 10_000;
+    /** Calls (newest first, after the cheap filters) that a text search or a latency filter looks through. */
+    public static final int SCAN_WINDOW = 100_000;
+    private static final long FAR_FUTURE = Period.DAY.floor(Long.MAX_VALUE / 4);
+    private static final String ID_MATCH = "(id = :searchExact OR request_id = :searchExact)";
+
     private final Jdbi jdbi;
+    private final RollupReader rollups;
 
     public ModelCallStore(Jdbi jdbi) {
         this.jdbi = jdbi;
+        this.rollups = new RollupReader(jdbi);
     }
 
-    public record Page(long count, List<CallRecord> rows) {
+    /**
+     * One page: how many calls match in all ({@code countExact} false when a search left older calls unsearched,
+     * see the class comment), the rows, and the cursor of the next page (null on the last one).
+     */
+    public record Page(long count, boolean countExact, List<CallRecord> rows, Cursor next) {
     }
 
     public Page find(ModelCallQuery q) {
-        List<String> where = new ArrayList<>();
-        Map<String, Object> args = new LinkedHashMap<>();
-        add(where, args, "user_id = :userId", "userId", q.userId());
-        add(where, args, "created_at >= :from", "from", q.fromMillis());
-        add(where, args, "created_at < :to", "to", q.toMillis());
-        add(where, args, "status = :status", "status", q.status());
-        add(where, args, "(model_requested = :model OR model_answered = :model)", "model", q.model());
-        add(where, args, "type = :type", "type", q.type());
-        add(where, args, "provider = :provider", "provider", q.provider());
-        add(where, args, "app_did = :appDid", "appDid", q.appDid());
-        if (q.search() != null) {
-            // The term is matched literally: '%' and '_' in it are escaped, not wildcards.
-            where.add("(LOWER(model_requested) LIKE :search ESCAPE '!' OR LOWER(model_answered) LIKE :search ESCAPE '!' "
-                    + "OR LOWER(COALESCE(error, '')) LIKE :search ESCAPE '!' "
-                    + "OR request_id = :searchExact OR id = :searchExact)");
-            String literal = q.search().toLowerCase(java.util.Locale.ROOT)
-                    .replace("!", "!!").replace("%", "!%").replace("_", "!_");
-            args.put("search", "%" + literal + "%");
-            args.put("searchExact", q.search());
+        long offset = q.after() == null ? (long) (q.page() - 1) * q.pageSize() : 0;
+        if (offset > MAX_OFFSET) {
+            throw new IllegalArgumentException("page " + q.page() + " is deeper than " + MAX_OFFSET + " rows");
         }
-        String clause = where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
         return jdbi.withHandle(h -> {
-            Query count = h.createQuery("SELECT COUNT(*) FROM model_calls" + clause);
-            args.forEach(count::bind);
-            long total = count.mapTo(Long.class).one();
-            Query rows = h.createQuery("SELECT * FROM model_calls" + clause
-                    + " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset");
-            args.forEach(rows::bind);
-            rows.bind("limit", q.pageSize()).bind("offset", (long) (q.page() - 1) * q.pageSize());
-            return new Page(total, rows.map((rs, ctx) -> map(rs)).list());
+            Plan plan = plan(h, q);
+            long count = plan.countFromRollups() ? rollupCount(h, q) : countRows(h, plan.where());
+            List<CallRecord> rows = count == 0 ? List.of() : rows(h, plan.where(), q.after(), offset, q.pageSize() + 1);
+            Cursor next = null;
+            if (rows.size() > q.pageSize()) {
+                rows = rows.subList(0, q.pageSize());
+                next = Cursor.of(rows.getLast());
+            }
+            return new Page(count, !plan.truncated(), rows, next);
         });
     }
 
-    private static void add(List<String> where, Map<String, Object> args, String sql, String name, Object value) {
-        if (value != null) {
-            where.add(sql);
-            args.put(name, value);
+    /** Every call matching {@code q} (its paging ignored), newest first, read {@code batch} rows at a time. */
+    public void forEach(ModelCallQuery q, int batch, Consumer<CallRecord> sink) {
+        Plan plan = jdbi.withHandle(h -> plan(h, q));
+        Cursor after = null;
+        while (true) {
+            Cursor position = after;
+            List<CallRecord> rows = jdbi.withHandle(h -> rows(h, plan.where(), position, 0, batch));
+            rows.forEach(sink);
+            if (rows.size() < batch) {
+                return;
+            }
+            after = Cursor.of(rows.getLast());
+        }
+    }
+
+    /** How a query is answered: its full condition, where its count comes from, whether a window cut it short. */
+    private record Plan(Where where, boolean countFromRollups, boolean truncated) {
+    }
+
+    private static Plan plan(Handle h, ModelCallQuery q) {
+        Where base = cheap(q, q.fromMillis(), q.toMillis());
+        if (q.search() == null && q.minLatencyMillis() == null) {
+            return new Plan(base, true, false);
+        }
+        Where where = base.copy();
+        boolean truncated = false;
+        if (q.search() != null && countRows(h, base.copy().add(ID_MATCH, "searchExact", q.search())) > 0) {
+            where.add(ID_MATCH, "searchExact", q.search());
+        } else {
+            List<Long> edge = windowEdge(h, base);
+            if (!edge.isEmpty()) {
+                where.add("created_at >= :windowStart", "windowStart", edge.getFirst());
+                truncated = edge.size() > 1;
+            }
+            if (q.search() != null) {
+                // The term is matched literally: '%' and '_' in it are escaped, not wildcards.
+                String literal = q.search().toLowerCase(Locale.ROOT)
+                        .replace("!", "!!").replace("%", "!%").replace("_", "!_");
+                where.add("(LOWER(model_requested) LIKE :search ESCAPE '!' OR LOWER(model_answered) LIKE :search "
+                        + "ESCAPE '!' OR LOWER(COALESCE(error, '')) LIKE :search ESCAPE '!')", "search",
+                        "%" + literal + "%");
+            }
+        }
+        where.add("latency_ms >= :minLatency", "minLatency", q.minLatencyMillis());
+        return new Plan(where, false, truncated);
+    }
+
+    /** The filters an index or a short scan answers. */
+    private static Where cheap(ModelCallQuery q, Long from, Long to) {
+        return new Where()
+                .add("user_id = :userId", "userId", q.userId())
+                .add("created_at >= :from", "from", from)
+                .add("created_at < :to", "to", to)
+                .add("status = :status", "status", q.status())
+                .add("model_requested = :model", "model", q.model())
+                .add("type = :type", "type", q.type())
+                .add("provider = :provider", "provider", q.provider())
+                .add("app_did = :appDid", "appDid", q.appDid());
+    }
+
+    /**
+     * The time of the {@value #SCAN_WINDOW}th newest call passing {@code base}, and of the next one if there is one;
+     * empty when fewer calls pass.
+     */
+    private static List<Long> windowEdge(Handle h, Where base) {
+        Query q = h.createQuery("SELECT created_at FROM model_calls" + base.clause()
+                + " ORDER BY created_at DESC LIMIT 2 OFFSET " + (SCAN_WINDOW - 1));
+        base.bind(q);
+        return q.mapTo(Long.class).list();
+    }
+
+    /** Whole hours from the rollups, the minutes before the first and after the last from the calls. */
+    private long rollupCount(Handle h, ModelCallQuery q) {
+        Long from = q.fromMillis();
+        Long to = q.toMillis();
+        if (from != null && to != null && Period.HOUR.ceil(from) >= Period.HOUR.floor(to)) {
+            return countRows(h, cheap(q, from, to));
+        }
+        long hoursFrom = from == null ? 0 : Period.HOUR.ceil(from);
+        long hoursTo = to == null ? FAR_FUTURE : Period.HOUR.floor(to);
+        Measures whole = rollups.total(new UsageFilter(q.userId(), q.appDid(), q.provider(), q.model(), q.type()),
+                hoursFrom, hoursTo, false);
+        long count = whole.get(switch (q.status() == null ? "" : q.status()) {
+            case "success" -> MeasureColumns.SUCCESS;
+            case "failed" -> MeasureColumns.FAILED;
+            case "cancelled" -> MeasureColumns.CANCELLED;
+            default -> MeasureColumns.CALLS;
+        });
+        if (from != null && from < hoursFrom) {
+            count += countRows(h, cheap(q, from, hoursFrom));
+        }
+        if (to != null && hoursTo < to) {
+            count += countRows(h, cheap(q, hoursTo, to));
+        }
+        return count;
+    }
+
+    private static long countRows(Handle h, Where where) {
+        Query count = h.createQuery("SELECT COUNT(*) FROM model_calls" + where.clause());
+        where.bind(count);
+        return count.mapTo(Long.class).one();
+    }
+
+    private static List<CallRecord> rows(Handle h, Where where, Cursor after, long offset, int limit) {
+        Where w = where.copy();
+        if (after != null) {
+            w.add("(created_at < :afterTime OR (created_at = :afterTime AND id < :afterId))", "afterTime",
+                    after.createdAt());
+            w.args.put("afterId", after.id());
+        }
+        Query rows = h.createQuery("SELECT * FROM model_calls" + w.clause()
+                + " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset");
+        w.bind(rows);
+        rows.bind("limit", limit).bind("offset", offset);
+        return rows.map((rs, ctx) -> map(rs)).list();
+    }
+
+    /** A conjunction of SQL terms and the arguments they name. */
+    private static final class Where {
+        private final List<String> terms = new ArrayList<>();
+        private final Map<String, Object> args = new LinkedHashMap<>();
+
+        /** Adds the term when {@code value} is not null. */
+        Where add(String sql, String name, Object value) {
+            if (value != null) {
+                terms.add(sql);
+                args.put(name, value);
+            }
+            return this;
+        }
+
+        Where copy() {
+            Where w = new Where();
+            w.terms.addAll(terms);
+            w.args.putAll(args);
+            return w;
+        }
+
+        String clause() {
+            return terms.isEmpty() ? "" : " WHERE " + String.join(" AND ", terms);
+        }
+
+        void bind(Query q) {
+            args.forEach(q::bind);
         }
     }
 
