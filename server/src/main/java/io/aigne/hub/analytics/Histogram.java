@@ -59,7 +59,7 @@ public final class Histogram {
             }
             if (before + c >= rank) {
                 long lower = lowerBound(i);
-                long upper = Math.max(lower, Math.min(upperBound(i), max + 1));
+                long upper = Math.max(lower, Math.min(upperBound(i), max));
                 double fraction = (rank - before) / c;
                 return Math.min(max, Math.round(lower + fraction * (upper - lower)));
             }
