@@ -47,6 +47,15 @@ public final class Measures {
         return m;
     }
 
+    /** Reads the measures {@code columns} (indexes, in that order) from the result set, starting at {@code first}. */
+    static Measures read(ResultSet rs, int first, int[] columns) throws SQLException {
+        Measures m = new Measures();
+        for (int i = 0; i < columns.length; i++) {
+            m.v[columns[i]] = rs.getLong(first + i);
+        }
+        return m;
+    }
+
     public long get(int column) {
         return v[column];
     }

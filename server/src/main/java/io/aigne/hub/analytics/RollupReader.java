@@ -7,11 +7,12 @@ import org.jdbi.v3.core.statement.Query;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Answers usage questions from {@code usage_rollups}. For each question it reads the grain with the fewest rows
@@ -23,6 +24,9 @@ import java.util.stream.Collectors;
  * {@code start} up to, not including, the first one starting at or after {@code end}.
  */
 public final class RollupReader {
+    private static final int[] ALL_COLUMNS = IntStream.range(0, MeasureColumns.COUNT).toArray();
+    private static final int[] SCALAR_COLUMNS = IntStream.range(0, MeasureColumns.SCALAR_COUNT).toArray();
+
     private final Jdbi jdbi;
 
     public RollupReader(Jdbi jdbi) {
@@ -40,6 +44,39 @@ public final class RollupReader {
      */
     public List<Row> read(UsageFilter filter, List<Dimension> groupBy, long start, long end, Bucketing bucketing,
                           boolean histograms) {
+        return read(filter, groupBy, null, start, end, bucketing, histograms ? ALL_COLUMNS : SCALAR_COLUMNS);
+    }
+
+    /**
+     * The {@code limit} groups of dimension {@code group} with the largest measure {@code sortColumn} (ties by
+     * value), with all their measures, and how many groups there are. Ranking reads two measures of every group;
+     * only the winners are read in full, which keeps "top users of the month" cheap when there are thousands.
+     */
+    public Ranked top(UsageFilter filter, Dimension group, long start, long end, int sortColumn, int limit) {
+        int[] ranking = sortColumn == MeasureColumns.CALLS ? new int[] {MeasureColumns.CALLS}
+                : new int[] {MeasureColumns.CALLS, sortColumn};
+        List<Row> all = read(filter, List.of(group), null, start, end, Bucketing.NONE, ranking);
+        List<String> winners = all.stream()
+                .sorted(Comparator.comparingLong((Row r) -> r.measures().get(sortColumn)).reversed()
+                        .thenComparing(r -> r.dimensions().getFirst()))
+                .limit(limit).map(r -> r.dimensions().getFirst()).toList();
+        List<Row> top = winners.isEmpty() ? List.of()
+                : read(filter, List.of(group), winners, start, end, Bucketing.NONE, ALL_COLUMNS);
+        Map<String, Row> byValue = new HashMap<>();
+        top.forEach(r -> byValue.put(r.dimensions().getFirst(), r));
+        return new Ranked(all.size(), winners.stream().map(byValue::get).toList());
+    }
+
+    /** The leading groups of a ranking, in order, and the number of groups ranked. */
+    public record Ranked(int groups, List<Row> top) {
+    }
+
+    /**
+     * @param only when not null, keeps just these values of the single dimension in {@code groupBy}
+     * @param columns the measures to read (the others stay zero)
+     */
+    private List<Row> read(UsageFilter filter, List<Dimension> groupBy, List<String> only, long start, long end,
+                           Bucketing bucketing, int[] columns) {
         long hStart = Period.HOUR.floor(start);
         long hEnd = Period.HOUR.ceil(end);
         if (hStart >= hEnd) {
@@ -49,11 +86,10 @@ public final class RollupReader {
         needed.addAll(filter.values().keySet());
         needed.addAll(groupBy);
         Grain grain = Grain.smallestKeeping(needed);
-        int measures = histograms ? MeasureColumns.COUNT : MeasureColumns.SCALAR_COUNT;
         Map<List<Object>, Row> merged = new LinkedHashMap<>();
         jdbi.useHandle(h -> {
             for (Part part : parts(hStart, hEnd, bucketing)) {
-                query(h, part, grain, filter, groupBy, bucketing, measures).forEach(row -> {
+                query(h, part, grain, filter, groupBy, only, bucketing, columns).forEach(row -> {
                     List<Object> key = new ArrayList<>(row.dimensions());
                     key.add(row.bucket());
                     Row existing = merged.get(key);
@@ -103,15 +139,20 @@ public final class RollupReader {
     }
 
     private static List<Row> query(Handle h, Part part, Grain grain, UsageFilter filter, List<Dimension> groupBy,
-                                   Bucketing bucketing, int measures) {
+                                   List<String> only, Bucketing bucketing, int[] columns) {
         Map<Dimension, String> fixed = filter.values();
         StringBuilder sql = new StringBuilder("SELECT ").append(bucketing.sqlKey());
         groupBy.forEach(d -> sql.append(", ").append(d.column()));
-        sql.append(", ").append(MeasureColumns.ALL.subList(0, measures).stream()
-                .map(c -> c.kind() + "(" + c.name() + ")").collect(Collectors.joining(", ")));
+        for (int c : columns) {
+            MeasureColumns.Column column = MeasureColumns.ALL.get(c);
+            sql.append(", ").append(column.kind()).append('(').append(column.name()).append(')');
+        }
         sql.append(" FROM ").append(RollupSql.TABLE)
                 .append(" WHERE period = :period AND grain = :grain AND bucket >= :from AND bucket < :to");
         fixed.keySet().forEach(d -> sql.append(" AND ").append(d.column()).append(" = :").append(d.column()));
+        if (only != null) {
+            sql.append(" AND ").append(groupBy.getFirst().column()).append(" IN (<only>)");
+        }
         int groups = (bucketing.kind() == Bucketing.Kind.NONE ? 0 : 1) + groupBy.size();
         if (groups > 0) {
             sql.append(" GROUP BY ");
@@ -126,13 +167,16 @@ public final class RollupReader {
                 .bind("from", part.from())
                 .bind("to", part.to());
         fixed.forEach((d, v) -> q.bind(d.column(), v));
+        if (only != null) {
+            q.bindList("only", only);
+        }
         int firstMeasure = 2 + groupBy.size();
         return q.map((rs, ctx) -> {
             List<String> dims = new ArrayList<>(groupBy.size());
             for (int i = 0; i < groupBy.size(); i++) {
                 dims.add(rs.getString(2 + i));
             }
-            return new Row(rs.getLong(1), dims, Measures.read(rs, firstMeasure, measures));
+            return new Row(rs.getLong(1), dims, Measures.read(rs, firstMeasure, columns));
         }).list();
     }
 }

@@ -28,8 +28,8 @@ import java.util.function.Consumer;
  *       calls, so the count is exact without scanning.</li>
  *   <li>A search term that is a call id or request id finds those calls anywhere (indexed). Any other term, and
  *       {@code minLatencyMillis}, are matched among the newest {@value #SCAN_WINDOW} calls that pass the other
- *       filters; {@link Page#countExact()} is false when older calls were left unsearched (narrow the time range
- *       to reach them).</li>
+ *       filters, and their matches are counted up to {@value #COUNT_CAP}; {@link Page#countExact()} is false when
+ *       older calls were left unsearched (narrow the time range to reach them) or the count stopped.</li>
  *   <li>Offset paging goes {@value #MAX_OFFSET} rows deep; beyond that, keyset paging with a {@link Cursor}.</li>
  * </ul>
  */
@@ -37,21 +37,33 @@ public final class ModelCallStore {
     /** Rows an offset may skip; deeper pages would cost a scan of every row before them. */
     public static final int MAX_OFFSET = 10_000;
     /** Calls (newest first, after the cheap filters) that a text search or a latency filter looks through. */
-    public static final int SCAN_WINDOW = 100_000;
+    public static final int SCAN_WINDOW = 50_000;
+    /** Matches a text search or latency filter counts before it stops counting. */
+    public static final int COUNT_CAP = 1_000;
     private static final long FAR_FUTURE = Period.DAY.floor(Long.MAX_VALUE / 4);
     private static final String ID_MATCH = "(id = :searchExact OR request_id = :searchExact)";
 
     private final Jdbi jdbi;
     private final RollupReader rollups;
+    private final int scanWindow;
+    private final int countCap;
 
     public ModelCallStore(Jdbi jdbi) {
+        this(jdbi, SCAN_WINDOW, COUNT_CAP);
+    }
+
+    /** With other limits than {@link #SCAN_WINDOW} and {@link #COUNT_CAP}, for tests. */
+    ModelCallStore(Jdbi jdbi, int scanWindow, int countCap) {
         this.jdbi = jdbi;
         this.rollups = new RollupReader(jdbi);
+        this.scanWindow = scanWindow;
+        this.countCap = countCap;
     }
 
     /**
-     * One page: how many calls match in all ({@code countExact} false when a search left older calls unsearched,
-     * see the class comment), the rows, and the cursor of the next page (null on the last one).
+     * One page: how many calls match in all ({@code countExact} false when a search left older calls unsearched or
+     * stopped counting at {@value #COUNT_CAP}, see the class comment), the rows, and the cursor of the next page
+     * (null on the last one).
      */
     public record Page(long count, boolean countExact, List<CallRecord> rows, Cursor next) {
     }
@@ -63,14 +75,24 @@ public final class ModelCallStore {
         }
         return jdbi.withHandle(h -> {
             Plan plan = plan(h, q);
-            long count = plan.countFromRollups() ? rollupCount(h, q) : countRows(h, plan.where());
+            boolean exact = !plan.truncated();
+            long count;
+            if (plan.countFromRollups()) {
+                count = rollupCount(h, q);
+            } else {
+                count = countRows(h, plan.where(), countCap + 1);
+                if (count > countCap) {
+                    count = countCap;
+                    exact = false;
+                }
+            }
             List<CallRecord> rows = count == 0 ? List.of() : rows(h, plan.where(), q.after(), offset, q.pageSize() + 1);
             Cursor next = null;
             if (rows.size() > q.pageSize()) {
                 rows = rows.subList(0, q.pageSize());
                 next = Cursor.of(rows.getLast());
             }
-            return new Page(count, !plan.truncated(), rows, next);
+            return new Page(count, exact, rows, next);
         });
     }
 
@@ -93,7 +115,7 @@ public final class ModelCallStore {
     private record Plan(Where where, boolean countFromRollups, boolean truncated) {
     }
 
-    private static Plan plan(Handle h, ModelCallQuery q) {
+    private Plan plan(Handle h, ModelCallQuery q) {
         Where base = cheap(q, q.fromMillis(), q.toMillis());
         if (q.search() == null && q.minLatencyMillis() == null) {
             return new Plan(base, true, false);
@@ -138,9 +160,9 @@ public final class ModelCallStore {
      * The time of the {@value #SCAN_WINDOW}th newest call passing {@code base}, and of the next one if there is one;
      * empty when fewer calls pass.
      */
-    private static List<Long> windowEdge(Handle h, Where base) {
+    private List<Long> windowEdge(Handle h, Where base) {
         Query q = h.createQuery("SELECT created_at FROM model_calls" + base.clause()
-                + " ORDER BY created_at DESC LIMIT 2 OFFSET " + (SCAN_WINDOW - 1));
+                + " ORDER BY created_at DESC LIMIT 2 OFFSET " + (scanWindow - 1));
         base.bind(q);
         return q.mapTo(Long.class).list();
     }
@@ -173,6 +195,14 @@ public final class ModelCallStore {
 
     private static long countRows(Handle h, Where where) {
         Query count = h.createQuery("SELECT COUNT(*) FROM model_calls" + where.clause());
+        where.bind(count);
+        return count.mapTo(Long.class).one();
+    }
+
+    /** Counts matching rows up to {@code limit}: a frequent match stops early instead of reading every row. */
+    private static long countRows(Handle h, Where where, int limit) {
+        Query count = h.createQuery("SELECT COUNT(*) FROM (SELECT 1 FROM model_calls" + where.clause()
+                + " LIMIT " + limit + ") matched");
         where.bind(count);
         return count.mapTo(Long.class).one();
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigne.hub.analytics.Bucketing;
 import io.aigne.hub.analytics.Dimension;
+import io.aigne.hub.analytics.MeasureColumns;
 import io.aigne.hub.analytics.Measures;
 import io.aigne.hub.analytics.RollupReader;
 import io.aigne.hub.analytics.UsageFilter;
@@ -102,11 +103,8 @@ public final class ProjectUsageApi {
         UsageParams.Range range = UsageParams.range(req, clock, 30);
         Bucketing bucketing = UsageParams.bucketing(req, range);
         int limit = UsageParams.limit(req, 10, 50);
-        List<RollupReader.Row> top = rollups.read(UsageFilter.ofUser(user), List.of(Dimension.APP), range.start(),
-                        range.end(), Bucketing.NONE, false).stream()
-                .sorted(Comparator.comparingLong((RollupReader.Row r) -> r.measures().calls()).reversed()
-                        .thenComparing(r -> r.dimensions().getFirst()))
-                .limit(limit).toList();
+        List<RollupReader.Row> top = rollups.top(UsageFilter.ofUser(user), Dimension.APP, range.start(),
+                range.end(), MeasureColumns.CALLS, limit).top();
 
         Map<String, Map<Long, Measures>> byApp = new LinkedHashMap<>();
         for (RollupReader.Row app : top) {

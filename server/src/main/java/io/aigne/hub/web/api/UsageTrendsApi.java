@@ -18,11 +18,9 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToLongFunction;
 
 /**
  * {@code GET /api/usage/trends} (the original hub's platform trend, spec §4.4) and {@code GET /api/usage/summary}
@@ -32,11 +30,8 @@ import java.util.function.ToLongFunction;
 public final class UsageTrendsApi {
     private static final Map<String, Dimension> GROUPS = Map.of("model", Dimension.MODEL, "provider",
             Dimension.PROVIDER, "user", Dimension.USER, "app", Dimension.APP, "type", Dimension.TYPE);
-    private static final Map<String, ToLongFunction<Measures>> SORTS = Map.of(
-            "calls", Measures::calls,
-            "credits", Measures::credits,
-            "tokens", m -> m.get(MeasureColumns.TOTAL_TOKENS),
-            "usage", Measures::totalUsage);
+    private static final Map<String, Integer> SORTS = Map.of("calls", MeasureColumns.CALLS, "credits",
+            MeasureColumns.CREDITS, "tokens", MeasureColumns.TOTAL_TOKENS, "usage", MeasureColumns.TOTAL_USAGE);
 
     private final Authenticator auth;
     private final RollupReader rollups;
@@ -90,7 +85,7 @@ public final class UsageTrendsApi {
             throw ApiException.invalid("groupBy", "'groupBy' must be model, provider, user, app or type");
         }
         String sortName = Fields.query(req, "sortBy") == null ? "calls" : Fields.query(req, "sortBy");
-        ToLongFunction<Measures> sort = SORTS.get(sortName);
+        Integer sort = SORTS.get(sortName);
         if (sort == null) {
             throw ApiException.invalid("sortBy", "'sortBy' must be calls, credits, tokens or usage");
         }
@@ -99,8 +94,7 @@ public final class UsageTrendsApi {
                 Fields.query(req, "model"), CallFilters.type(req));
 
         List<RollupReader.Row> series = rollups.read(filter, List.of(), range.start(), range.end(), bucketing, true);
-        List<RollupReader.Row> groups = rollups.read(filter, List.of(group), range.start(), range.end(),
-                Bucketing.NONE, true);
+        RollupReader.Ranked ranked = rollups.top(filter, group, range.start(), range.end(), sort, limit);
         Measures totals = new Measures();
         series.forEach(r -> totals.merge(r.measures()));
 
@@ -117,25 +111,21 @@ public final class UsageTrendsApi {
             point.put("timestamp", key / 1000);
             points.add(point);
         }
-        root.put("groupCount", groups.size());
+        root.put("groupCount", ranked.groups());
         ArrayNode top = root.putArray("top");
-        groups.stream()
-                .sorted(Comparator.comparingLong((RollupReader.Row r) -> sort.applyAsLong(r.measures())).reversed()
-                        .thenComparing(r -> r.dimensions().getFirst()))
-                .limit(limit)
-                .forEach(r -> {
-                    ObjectNode item = Json.object();
-                    String key = r.dimensions().getFirst();
-                    item.put("key", key);
-                    String name = names.of(group, key);
-                    if (name != null) {
-                        item.put("name", name);
-                    }
-                    item.put("share", totals.calls() == 0 ? 0
-                            : StatsView.round(100.0 * r.measures().calls() / totals.calls(), 2));
-                    item.setAll(StatsView.full(r.measures()));
-                    top.add(item);
-                });
+        ranked.top().forEach(r -> {
+            ObjectNode item = Json.object();
+            String key = r.dimensions().getFirst();
+            item.put("key", key);
+            String name = names.of(group, key);
+            if (name != null) {
+                item.put("name", name);
+            }
+            item.put("share", totals.calls() == 0 ? 0
+                    : StatsView.round(100.0 * r.measures().calls() / totals.calls(), 2));
+            item.setAll(StatsView.full(r.measures()));
+            top.add(item);
+        });
         Exchange.json(res, 200, root);
     }
 
