@@ -47,6 +47,13 @@ public final class RollupReader {
         return read(filter, groupBy, null, start, end, bucketing, histograms ? ALL_COLUMNS : SCALAR_COLUMNS);
     }
 
+    /** Like {@link #read(UsageFilter, List, long, long, Bucketing, boolean)}, for these values of one dimension. */
+    public List<Row> readOnly(UsageFilter filter, Dimension group, List<String> values, long start, long end,
+                              Bucketing bucketing, boolean histograms) {
+        return values.isEmpty() ? List.of() : read(filter, List.of(group), values, start, end, bucketing,
+                histograms ? ALL_COLUMNS : SCALAR_COLUMNS);
+    }
+
     /**
      * The {@code limit} groups of dimension {@code group} with the largest measure {@code sortColumn} (ties by
      * value), with all their measures, and how many groups there are. Ranking reads two measures of every group;

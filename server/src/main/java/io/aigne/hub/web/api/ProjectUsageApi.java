@@ -107,13 +107,10 @@ public final class ProjectUsageApi {
                 range.end(), MeasureColumns.CALLS, limit).top();
 
         Map<String, Map<Long, Measures>> byApp = new LinkedHashMap<>();
-        for (RollupReader.Row app : top) {
-            String appDid = app.dimensions().getFirst();
-            Map<Long, Measures> series = new HashMap<>();
-            rollups.read(UsageFilter.ofUser(user).withApp(appDid), List.of(), range.start(), range.end(), bucketing,
-                    false).forEach(r -> series.put(r.bucket(), r.measures()));
-            byApp.put(appDid, series);
-        }
+        top.forEach(r -> byApp.put(r.dimensions().getFirst(), new HashMap<>()));
+        rollups.readOnly(UsageFilter.ofUser(user), Dimension.APP, List.copyOf(byApp.keySet()), range.start(),
+                        range.end(), bucketing, false)
+                .forEach(r -> byApp.get(r.dimensions().getFirst()).put(r.bucket(), r.measures()));
         ObjectNode root = Json.object();
         ArrayNode projects = root.putArray("projects");
         top.forEach(r -> projects.add(project(r.dimensions().getFirst())
