@@ -46,6 +46,7 @@ import io.aigne.hub.web.api.ModelCallsApi;
 import io.aigne.hub.web.api.ModelStatsApi;
 import io.aigne.hub.web.api.Names;
 import io.aigne.hub.web.api.ProjectUsageApi;
+import io.aigne.hub.web.api.RollupRebuildApi;
 import io.aigne.hub.web.api.UsageTrendsApi;
 import io.aigne.hub.analytics.RollupReader;
 import io.aigne.hub.web.api.ProvidersApi;
@@ -164,6 +165,7 @@ public final class Hub implements AutoCloseable {
         UsageTrendsApi usageTrendsApi = new UsageTrendsApi(auth, rollups, names, Clock.systemUTC());
         ProjectUsageApi projectUsageApi = new ProjectUsageApi(auth, rollups, callStore, names, Clock.systemUTC());
         ModelStatsApi modelStatsApi = new ModelStatsApi(auth, rollups, names, Clock.systemUTC());
+        RollupRebuildApi rebuildApi = new RollupRebuildApi(auth, database.dataSource(), maxBody);
         WebSessions webSessions = new WebSessions(Duration.ofSeconds(config.auth().webSessionTtlSeconds()),
                 Clock.systemUTC());
         ConnectSessions connects = new ConnectSessions(Duration.ofSeconds(config.auth().connectSessionTtlSeconds()),
@@ -183,7 +185,8 @@ public final class Hub implements AutoCloseable {
                 List.of(gateway::register, anthropicGateway::register, aigneGateway::register,
                         legacyGateway::register, providersApi::register, keysApi::register, callsApi::register,
                         signIn::register, connectApi::register, approval::register));
-        routes.addAll(List.of(usageTrendsApi::register, projectUsageApi::register, modelStatsApi::register));
+        routes.addAll(List.of(usageTrendsApi::register, projectUsageApi::register, modelStatsApi::register,
+                rebuildApi::register));
         if (mediaStore != null) {
             routes.add(new MediaRoute(mediaStore, Clock.systemUTC())::register);
             long sweepMinutes = Math.max(1, config.media().sweepIntervalMinutes());

@@ -41,7 +41,7 @@ public final class AdminCommand implements Runnable {
     @Override
     public void run() {
         System.err.println("choose a subcommand: create-key, list-keys, revoke-key, create-user, list-users, set-password, "
-                + "rotate-master-key");
+                + "rotate-master-key, rollups");
     }
 
     abstract static class WithDatabase implements Callable<Integer> {

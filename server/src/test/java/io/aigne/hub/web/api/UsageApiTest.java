@@ -425,6 +425,25 @@ class UsageApiTest {
             assertThat(hub.get("/api/user/model-calls/export?allUsers=true", bobKey).statusCode()).isEqualTo(403);
         }
 
+        @Test
+        void anAdminCanRebuildTheRollupsOfSomeDays() {
+            HttpResponse<String> done = hub.post("/api/usage/stats/backfill", owner,
+                    "{\"startDate\":\"2024-03-02\",\"endDate\":\"2024-03-01T12:00:00Z\",\"userDid\":\"x\"}");
+            JsonNode body = ok(done);
+            assertThat(body.path("processed").asInt()).isEqualTo(2);
+            assertThat(body.path("calls").asLong()).isEqualTo(4);
+            assertThat(body.path("ranges").get(0).path("startTime").asLong()).isEqualTo(DAY0 / 1000);
+            assertThat(body.path("ranges").get(1).path("endTime").asLong()).isEqualTo((DAY0 + 2 * D) / 1000 - 1);
+            // The rebuilt days read as before.
+            trendsHaveTheOriginalShapeWithExactCreditsAndRates();
+
+            assertThat(hub.post("/api/usage/stats/backfill", bobKey, "{}").statusCode()).isEqualTo(403);
+            assertBad(hub.post("/api/usage/stats/backfill", owner, "{\"startDate\":\"2024-03-01\"}"), "endDate",
+                    "required");
+            assertBad(hub.post("/api/usage/stats/backfill", owner,
+                    "{\"startDate\":\"March 1st\",\"endDate\":\"2024-03-01\"}"), "startDate", "2025-01-31");
+        }
+
         // ---------------------------------------------------------------- helpers
 
         private void assertCount(String query, long expected) {
