@@ -14,6 +14,11 @@ CP_FILE=server/target/bench-classpath.txt
 ./mvnw -q -o -pl server test-compile \
   org.apache.maven.plugins:maven-dependency-plugin:3.7.0:build-classpath \
   -Dmdep.outputFile="$ROOT/$CP_FILE" -Dmdep.includeScope=test
-exec "$JAVA_HOME/bin/java" -Xmx4g --enable-native-access=ALL-UNNAMED \
-  -cp "server/target/test-classes:server/target/classes:$(cat "$CP_FILE")" \
+# A copy of the classes, so that rebuilding the project while a long run goes on cannot change them under it.
+RUN=$(mktemp -d "${TMPDIR:-/tmp}/aigne-hub-bench.XXXXXX")
+trap 'rm -rf "$RUN"' EXIT
+cp -r server/target/classes "$RUN/classes"
+cp -r server/target/test-classes "$RUN/test-classes"
+"$JAVA_HOME/bin/java" -Xmx4g --enable-native-access=ALL-UNNAMED \
+  -cp "$RUN/test-classes:$RUN/classes:$(cat "$CP_FILE")" \
   io.aigne.hub.bench.AnalyticsBenchmark "$@"

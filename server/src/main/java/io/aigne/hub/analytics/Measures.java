@@ -38,15 +38,6 @@ public final class Measures {
         v[i] = ALL.get(i).kind() == MeasureColumns.Kind.MAX ? Math.max(v[i], value) : Math.addExact(v[i], value);
     }
 
-    /** Reads {@code columns} measures (the first ones, in order) from the result set, starting at {@code first}. */
-    static Measures read(ResultSet rs, int first, int columns) throws SQLException {
-        Measures m = new Measures();
-        for (int i = 0; i < columns; i++) {
-            m.v[i] = rs.getLong(first + i);
-        }
-        return m;
-    }
-
     /** Reads the measures {@code columns} (indexes, in that order) from the result set, starting at {@code first}. */
     static Measures read(ResultSet rs, int first, int[] columns) throws SQLException {
         Measures m = new Measures();

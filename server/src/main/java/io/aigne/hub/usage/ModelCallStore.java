@@ -1,5 +1,6 @@
 package io.aigne.hub.usage;
 
+import io.aigne.hub.analytics.Bucketing;
 import io.aigne.hub.analytics.MeasureColumns;
 import io.aigne.hub.analytics.Measures;
 import io.aigne.hub.analytics.Period;
@@ -27,8 +28,9 @@ import java.util.function.Consumer;
  *       status, time): whole hours from {@code usage_rollups}, the ragged minutes at either end counted from the
  *       calls, so the count is exact without scanning.</li>
  *   <li>A search term that is a call id or request id finds those calls anywhere (indexed). Any other term, and
- *       {@code minLatencyMillis}, are matched among the newest {@value #SCAN_WINDOW} calls that pass the other
- *       filters, and their matches are counted up to {@value #COUNT_CAP}; {@link Page#countExact()} is false when
+ *       {@code minLatencyMillis}, are matched among the newest {@value #SCAN_WINDOW} or so calls that pass the other
+ *       filters (from the hour where the rollups reach that count), and their matches are counted up to
+ *       {@value #COUNT_CAP}; {@link Page#countExact()} is false when
  *       older calls were left unsearched (narrow the time range to reach them) or the count stopped.</li>
  *   <li>Offset paging goes {@value #MAX_OFFSET} rows deep; beyond that, keyset paging with a {@link Cursor}.</li>
  * </ul>
@@ -125,10 +127,10 @@ public final class ModelCallStore {
         if (q.search() != null && countRows(h, base.copy().add(ID_MATCH, "searchExact", q.search())) > 0) {
             where.add(ID_MATCH, "searchExact", q.search());
         } else {
-            List<Long> edge = windowEdge(h, base);
-            if (!edge.isEmpty()) {
-                where.add("created_at >= :windowStart", "windowStart", edge.getFirst());
-                truncated = edge.size() > 1;
+            Window window = window(q);
+            if (window.start() != null) {
+                where.add("created_at >= :windowStart", "windowStart", window.start());
+                truncated = window.truncated();
             }
             if (q.search() != null) {
                 // The term is matched literally: '%' and '_' in it are escaped, not wildcards.
@@ -156,15 +158,41 @@ public final class ModelCallStore {
                 .add("app_did = :appDid", "appDid", q.appDid());
     }
 
+    /** Where a search window starts (null: it holds every candidate) and whether older candidates were left out. */
+    private record Window(Long start, boolean truncated) {
+    }
+
     /**
-     * The time of the {@value #SCAN_WINDOW}th newest call passing {@code base}, and of the next one if there is one;
-     * empty when fewer calls pass.
+     * The hour from which on about {@code scanWindow} calls pass the cheap filters, found from the rollups (no
+     * scan, whatever the filters): whole days first, then the hours of the day where the count is reached.
      */
-    private List<Long> windowEdge(Handle h, Where base) {
-        Query q = h.createQuery("SELECT created_at FROM model_calls" + base.clause()
-                + " ORDER BY created_at DESC LIMIT 2 OFFSET " + (scanWindow - 1));
-        base.bind(q);
-        return q.mapTo(Long.class).list();
+    private Window window(ModelCallQuery q) {
+        long from = q.fromMillis() == null ? 0 : q.fromMillis();
+        long to = q.toMillis() == null ? FAR_FUTURE : q.toMillis();
+        UsageFilter filter = filter(q);
+        int column = statusColumn(q);
+        List<RollupReader.Row> days = rollups.read(filter, List.of(), from, to, Bucketing.day(0), false);
+        long total = days.stream().mapToLong(r -> r.measures().get(column)).sum();
+        if (total <= scanWindow) {
+            return new Window(null, false);
+        }
+        long newer = 0;
+        for (RollupReader.Row day : days.reversed()) {
+            long inDay = day.measures().get(column);
+            if (newer + inDay >= scanWindow) {
+                List<RollupReader.Row> hours = rollups.read(filter, List.of(), Math.max(from, day.bucket()),
+                        Math.min(to, day.bucket() + Period.DAY.millis()), Bucketing.HOUR, false);
+                for (RollupReader.Row hour : hours.reversed()) {
+                    newer += hour.measures().get(column);
+                    if (newer >= scanWindow) {
+                        return new Window(hour.bucket(), newer < total);
+                    }
+                }
+                return new Window(day.bucket(), newer < total);
+            }
+            newer += inDay;
+        }
+        return new Window(null, false);
     }
 
     /** Whole hours from the rollups, the minutes before the first and after the last from the calls. */
@@ -176,14 +204,8 @@ public final class ModelCallStore {
         }
         long hoursFrom = from == null ? 0 : Period.HOUR.ceil(from);
         long hoursTo = to == null ? FAR_FUTURE : Period.HOUR.floor(to);
-        Measures whole = rollups.total(new UsageFilter(q.userId(), q.appDid(), q.provider(), q.model(), q.type()),
-                hoursFrom, hoursTo, false);
-        long count = whole.get(switch (q.status() == null ? "" : q.status()) {
-            case "success" -> MeasureColumns.SUCCESS;
-            case "failed" -> MeasureColumns.FAILED;
-            case "cancelled" -> MeasureColumns.CANCELLED;
-            default -> MeasureColumns.CALLS;
-        });
+        Measures whole = rollups.total(filter(q), hoursFrom, hoursTo, false);
+        long count = whole.get(statusColumn(q));
         if (from != null && from < hoursFrom) {
             count += countRows(h, cheap(q, from, hoursFrom));
         }
@@ -191,6 +213,20 @@ public final class ModelCallStore {
             count += countRows(h, cheap(q, hoursTo, to));
         }
         return count;
+    }
+
+    private static UsageFilter filter(ModelCallQuery q) {
+        return new UsageFilter(q.userId(), q.appDid(), q.provider(), q.model(), q.type());
+    }
+
+    /** The rollup measure that counts the calls of the query's status. */
+    private static int statusColumn(ModelCallQuery q) {
+        return switch (q.status() == null ? "" : q.status()) {
+            case "success" -> MeasureColumns.SUCCESS;
+            case "failed" -> MeasureColumns.FAILED;
+            case "cancelled" -> MeasureColumns.CANCELLED;
+            default -> MeasureColumns.CALLS;
+        };
     }
 
     private static long countRows(Handle h, Where where) {

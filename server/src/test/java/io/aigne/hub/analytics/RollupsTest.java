@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -234,7 +235,7 @@ class RollupsTest {
                             Period.valueOf(rs.getString(1).toUpperCase(Locale.ROOT)),
                             Grain.valueOf(rs.getString(2).toUpperCase(Locale.ROOT)), rs.getLong(3), rs.getString(4),
                             rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8)),
-                            Measures.read(rs, 9, MeasureColumns.COUNT)))
+                            Measures.read(rs, 9, IntStream.range(0, MeasureColumns.COUNT).toArray())))
                     .list());
             return rows;
         }

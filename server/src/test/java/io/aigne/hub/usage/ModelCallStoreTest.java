@@ -1,5 +1,6 @@
 package io.aigne.hub.usage;
 
+import io.aigne.hub.analytics.Period;
 import io.aigne.hub.testing.DatabaseContract;
 import io.aigne.hub.testing.SyntheticCalls;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,7 +105,10 @@ class ModelCallStoreTest {
         void searchesLookThroughTheNewestCallsOnlyAndStopCounting() {
             ModelCallStore store = new ModelCallStore(db.jdbi(), 300, 40);
             List<CallRecord> u1 = newestFirst(c -> "u1".equals(c.userId()));
-            List<CallRecord> window = u1.subList(0, 300);
+            // The window starts at the hour in which, counting back from the newest, 300 calls are reached.
+            long windowStart = Period.HOUR.floor(u1.get(299).createdAt());
+            List<CallRecord> window = u1.stream().filter(c -> c.createdAt() >= windowStart).toList();
+            assertThat(window.size()).as("fixture").isBetween(300, 360);
             List<CallRecord> gpt = window.stream().filter(c -> c.modelRequested().equals("gpt-4o")).toList();
 
             ModelCallStore.Page found = store.find(query("u1", "GPT-4O", null, 20));
