@@ -82,6 +82,12 @@ import io.aigne.hub.web.api.ModelCallsApi;
 import io.aigne.hub.web.api.ModelRatesApi;
 import io.aigne.hub.web.api.PricingApi;
 import io.aigne.hub.web.api.RateAdminApi;
+import io.aigne.hub.web.api.ModelStatsApi;
+import io.aigne.hub.web.api.Names;
+import io.aigne.hub.web.api.ProjectUsageApi;
+import io.aigne.hub.web.api.RollupRebuildApi;
+import io.aigne.hub.web.api.UsageTrendsApi;
+import io.aigne.hub.analytics.RollupReader;
 import io.aigne.hub.web.api.ProvidersApi;
 import io.aigne.hub.web.api.UsersApi;
 import io.aigne.hub.web.connect.AccessKeySessionApi;
@@ -235,7 +241,14 @@ public final class Hub implements AutoCloseable {
         AccessKeysApi keysApi = new AccessKeysApi(auth, actors, keys, keyAdmin, users, maxBody);
         UsersApi usersApi = new UsersApi(auth, actors, users, userAdmin, keys, maxBody);
         AuditApi auditApi = new AuditApi(auth, audit);
-        ModelCallsApi callsApi = new ModelCallsApi(auth, new ModelCallStore(database.jdbi()), router);
+        Names names = new Names(users, router);
+        ModelCallStore callStore = new ModelCallStore(database.jdbi());
+        RollupReader rollups = new RollupReader(database.jdbi());
+        ModelCallsApi callsApi = new ModelCallsApi(auth, callStore, names, Clock.systemUTC());
+        UsageTrendsApi usageTrendsApi = new UsageTrendsApi(auth, rollups, names, Clock.systemUTC());
+        ProjectUsageApi projectUsageApi = new ProjectUsageApi(auth, rollups, callStore, names, Clock.systemUTC());
+        ModelStatsApi modelStatsApi = new ModelStatsApi(auth, rollups, names, Clock.systemUTC());
+        RollupRebuildApi rebuildApi = new RollupRebuildApi(auth, database.dataSource(), maxBody);
         CreditsApi creditsApi = new CreditsApi(auth, actors, audit, billing, users, publicOrigin, maxBody);
         LimitsApi limitsApi = new LimitsApi(auth, actors, audit, limitStore, activeLimits, limiter, users, keys, maxBody);
         IpRulesApi ipRulesApi = new IpRulesApi(auth, actors, audit, ipRuleStore, globalIpRules, maxBody);
@@ -291,6 +304,8 @@ public final class Hub implements AutoCloseable {
                         signIn::register, connectApi::register, approval::register, usersApi::register,
                         auditApi::register, purchaseApi::register, purchasePage::register, limitsApi::register,
                         ipRulesApi::register));
+        routes.addAll(List.of(usageTrendsApi::register, projectUsageApi::register, modelStatsApi::register,
+                rebuildApi::register));
         if (mediaStore != null) {
             routes.add(new MediaRoute(mediaStore, Clock.systemUTC())::register);
             long sweepMinutes = Math.max(1, config.media().sweepIntervalMinutes());

@@ -45,12 +45,12 @@ import java.util.concurrent.Callable;
 @Command(name = "admin", description = "Manage users, access keys and the master key directly in the database.",
         subcommands = {AdminCommand.CreateKey.class, AdminCommand.ListKeys.class, AdminCommand.RevokeKey.class,
                 AdminCommand.CreateUser.class, AdminCommand.ListUsers.class, AdminCommand.SetPassword.class,
-                AdminCommand.RotateMasterKey.class, RatesCommand.class})
+                AdminCommand.RotateMasterKey.class, RatesCommand.class, RollupsCommand.class})
 public final class AdminCommand implements Runnable {
     @Override
     public void run() {
         System.err.println("choose a subcommand: create-key, list-keys, revoke-key, create-user, list-users, set-password, "
-                + "rotate-master-key, rates");
+                + "rotate-master-key, rates, rollups");
     }
 
     abstract static class WithDatabase implements Callable<Integer> {

@@ -301,7 +301,7 @@ public final class UsageLedger implements AutoCloseable {
                     bind(ps, r);
                     ps.addBatch();
                 }
-                ps.executeBatch();
+                io.aigne.hub.analytics.UsageRollups.record(c, rows, ps.executeBatch());
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();

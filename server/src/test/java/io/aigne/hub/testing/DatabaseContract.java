@@ -16,6 +16,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -86,6 +87,7 @@ public abstract class DatabaseContract {
     private final Variant variant = Variant.of(getClass());
     private final List<String> tablesToEmpty;
     private PgDatabase pg;
+    private final List<AutoCloseable> others = new ArrayList<>();
 
     /**
      * The database of this variant, open from {@code @BeforeAll} on; still null there when PostgreSQL is not
@@ -113,8 +115,28 @@ public abstract class DatabaseContract {
         }
     }
 
+    /** Whether this variant runs on PostgreSQL. */
+    protected final boolean postgres() {
+        return variant == Variant.POSTGRES;
+    }
+
+    /** Another freshly migrated database of this variant, closed (and dropped) after the class. */
+    protected Database fresh(Path dir) {
+        if (variant == Variant.SQLITE) {
+            Database other = TestDatabases.sqlite(dir);
+            others.add(other);
+            return other;
+        }
+        PgDatabase other = TestDatabases.postgres();
+        others.add(other);
+        return other.db();
+    }
+
     @AfterAll
-    protected final void closeDatabase() {
+    protected final void closeDatabase() throws Exception {
+        for (AutoCloseable other : others) {
+            other.close();
+        }
         if (pg != null) {
             pg.close();
         } else if (db != null) {
