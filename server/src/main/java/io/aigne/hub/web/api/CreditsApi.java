@@ -232,6 +232,9 @@ public final class CreditsApi {
         } catch (IllegalArgumentException e) {
             String field = e.getMessage().contains(":") ? e.getMessage().substring(0, e.getMessage().indexOf(':')) : null;
             throw ApiException.invalid(field, e.getMessage());
+        } finally {
+            // What the transaction left in the database, committed or rolled back, is what this node uses.
+            billing.settings().reload();
         }
         Exchange.json(res, 200, billing.settings().view());
     }
