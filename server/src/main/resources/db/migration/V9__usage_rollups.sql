@@ -12,9 +12,16 @@
 -- latency_max, ttfb_max and last_call_at combine by keeping the larger value; every other measure is a sum.
 -- credits are BIGINT nanocredits, like model_calls.credits.
 
--- Indexes for the call history filters (user+time exists since V1).
-CREATE INDEX model_calls_app_time ON model_calls (app_did, created_at);
-CREATE INDEX model_calls_model_time ON model_calls (model_requested, created_at);
+-- Indexes for the call history. Its pages are ordered by (created_at, id), newest first: indexes that end in both
+-- columns serve that order without a sort, whatever the planner estimates (with only created_at, PostgreSQL's
+-- generic plans sort every match of a busy user's filter to return twenty rows). The V1 indexes on (created_at)
+-- and (user_id, created_at) are replaced by their longer versions.
+DROP INDEX model_calls_time;
+DROP INDEX model_calls_user_time;
+CREATE INDEX model_calls_time ON model_calls (created_at, id);
+CREATE INDEX model_calls_user_time ON model_calls (user_id, created_at, id);
+CREATE INDEX model_calls_app_time ON model_calls (app_did, created_at, id);
+CREATE INDEX model_calls_model_time ON model_calls (model_requested, created_at, id);
 CREATE INDEX model_calls_request ON model_calls (request_id);
 
 CREATE TABLE usage_rollups (
