@@ -94,6 +94,9 @@ import io.aigne.hub.web.connect.AccessKeySessionApi;
 import io.aigne.hub.web.connect.ApprovalPage;
 import io.aigne.hub.web.connect.ConnectSessions;
 import io.aigne.hub.web.credits.PurchasePage;
+import io.aigne.hub.web.console.ConsoleRoutes;
+import io.aigne.hub.web.console.StaticAssets;
+import io.aigne.hub.web.session.BrowserCallers;
 import io.aigne.hub.web.session.SignInPage;
 import io.aigne.hub.web.session.WebSessions;
 import org.slf4j.Logger;
@@ -267,6 +270,8 @@ public final class Hub implements AutoCloseable {
         ConnectSessions connects = new ConnectSessions(Duration.ofSeconds(config.auth().connectSessionTtlSeconds()),
                 Clock.systemUTC());
         SignInPage signIn = new SignInPage(users, webSessions);
+        auth.acceptSessions(new BrowserCallers(webSessions, users));
+        ConsoleRoutes console = new ConsoleRoutes(webSessions, users, new StaticAssets());
         AccessKeySessionApi connectApi = new AccessKeySessionApi(connects);
         ApprovalPage approval = new ApprovalPage(connects, webSessions, users, keyAdmin, actors);
         this.purchases = new CreditPurchases(paymentSettings,
@@ -305,7 +310,7 @@ public final class Hub implements AutoCloseable {
                         auditApi::register, purchaseApi::register, purchasePage::register, limitsApi::register,
                         ipRulesApi::register));
         routes.addAll(List.of(usageTrendsApi::register, projectUsageApi::register, modelStatsApi::register,
-                rebuildApi::register));
+                rebuildApi::register, console::register));
         if (mediaStore != null) {
             routes.add(new MediaRoute(mediaStore, Clock.systemUTC())::register);
             long sweepMinutes = Math.max(1, config.media().sweepIntervalMinutes());

@@ -11,12 +11,14 @@ import java.net.InetAddress;
 import java.util.Optional;
 
 /**
- * Finds the caller behind a request: an access key sent as {@code Authorization: Bearer} or {@code x-api-key}. A key
+ * Finds the caller behind a request: an access key sent as {@code Authorization: Bearer} or {@code x-api-key}, or,
+ * when no key is sent, the browser session of the console and playground (see {@link SessionCallers}). A key
  * with its own IP rules is refused (403, naming the address) when used from an address they do not admit.
  */
 public final class Authenticator {
     private final AccessKeys keys;
     private final ClientAddress clients;
+    private volatile SessionCallers sessions = SessionCallers.NONE;
 
     public Authenticator(AccessKeys keys) {
         this(keys, ClientAddress.DIRECT);
@@ -27,18 +29,27 @@ public final class Authenticator {
         this.clients = clients;
     }
 
+    /** Lets signed-in browsers call the APIs; set once while the hub is wired. */
+    public void acceptSessions(SessionCallers sessions) {
+        this.sessions = sessions;
+    }
+
     /**
      * The caller, or empty when no key or an unknown one was sent; a known key used from an address its rules
      * refuse is a 403, not "no caller".
      */
     public Optional<Principal> identify(ServerRequest req) {
         String token = presentedKey(req);
-        return token == null ? Optional.empty() : keys.verify(token).map(key -> admitted(req, key));
+        return token == null ? sessions.caller(req) : keys.verify(token).map(key -> admitted(req, key));
     }
 
     public Principal require(ServerRequest req) {
         String token = presentedKey(req);
         if (token == null) {
+            Optional<Principal> signedIn = sessions.caller(req);
+            if (signedIn.isPresent()) {
+                return signedIn.get();
+            }
             throw ApiException.unauthorized("no access key: send it as 'Authorization: Bearer <key>' "
                     + "(create one with: ./hub admin create-key --user <name>)");
         }

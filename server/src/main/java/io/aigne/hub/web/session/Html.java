@@ -59,14 +59,20 @@ public final class Html {
                 %s
                 </body></html>
                 """.formatted(escape(title), escape(title), body);
+        sendDocument(res, status, page,
+                "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
+    }
+
+    /** Sends a whole HTML document under the content security policy {@code csp}, never cached or framed. */
+    public static void sendDocument(ServerResponse res, int status, String document, String csp) {
         res.status(Status.create(status));
         res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
-        res.header(CSP, "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
+        res.header(CSP, csp);
         res.header(FRAME_OPTIONS, "DENY");
         res.header(REFERRER_POLICY, "no-referrer");
         res.header(CONTENT_TYPE_OPTIONS, "nosniff");
-        res.send(page);
+        res.send(document);
     }
 
     /** 303 See Other to a path on this hub. */

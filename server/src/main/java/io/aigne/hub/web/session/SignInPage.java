@@ -20,6 +20,8 @@ import java.util.Optional;
 public final class SignInPage {
     public static final String PATH = "/auth/signin";
     public static final String SIGN_OUT_PATH = "/auth/signout";
+    /** Where a sign-in without {@code next} lands: the console for admins, the playground for everyone else. */
+    private static final String HOME = "/";
     private static final Logger LOG = LoggerFactory.getLogger(SignInPage.class);
 
     private final UserStore users;
@@ -49,9 +51,7 @@ public final class SignInPage {
             return;
         }
         if (current.isPresent()) {
-            Html.send(res, 200, "Signed in", "<p>You are signed in as <b>" + Html.escape(current.get().userName())
-                    + "</b>.</p><form method=\"post\" action=\"" + SIGN_OUT_PATH + "\">"
-                    + Html.hidden("csrf", current.get().csrfToken()) + "<button>Sign out</button></form>");
+            Html.redirect(res, HOME);
             return;
         }
         form(res, 200, next, "", null);
@@ -75,7 +75,7 @@ public final class SignInPage {
         sessions.signOut(SessionCookie.read(req));
         WebSession session = sessions.signIn(user.get());
         SessionCookie.set(req, res, session, sessions.ttl().toSeconds());
-        Html.redirect(res, next == null ? PATH : next);
+        Html.redirect(res, next == null ? HOME : next);
     }
 
     private void signOut(ServerRequest req, ServerResponse res) {

@@ -65,11 +65,12 @@ public final class Browser {
         return fields;
     }
 
-    private URI uri(String pathOrUrl) {
+    public URI uri(String pathOrUrl) {
         return URI.create(pathOrUrl.startsWith("http") ? pathOrUrl : origin + pathOrUrl);
     }
 
-    private HttpResponse<String> send(HttpRequest.Builder builder) {
+    /** Sends any request with the cookies this browser holds. */
+    public HttpResponse<String> send(HttpRequest.Builder builder) {
         if (!cookies.isEmpty()) {
             builder.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                     .collect(Collectors.joining("; ")));

@@ -177,7 +177,7 @@ class ConnectFlowTest {
         HttpResponse<String> response = browser.signIn("mia", PASSWORD, "//evil.example/x");
 
         assertThat(response.statusCode()).isEqualTo(303);
-        assertThat(response.headers().firstValue("Location")).hasValue("/auth/signin");
+        assertThat(response.headers().firstValue("Location")).hasValue("/");
     }
 
     private static String createSession() {
