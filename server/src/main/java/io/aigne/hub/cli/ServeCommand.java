@@ -48,6 +48,8 @@ public final class ServeCommand implements Callable<Integer> {
         });
         out.println("  OpenAI-compatible API: " + base + "/v1   (Authorization: Bearer <access key>)");
         out.println("  Anthropic-compatible API: " + base + "/v1/messages   (x-api-key or Authorization: Bearer)");
+        out.println("  Console & playground:  " + base + "/   (sign in; give a user a password with"
+                + " ./hub admin set-password NAME)");
         out.println("  Data directory:        " + Path.of(config.dataDir()).toAbsolutePath().normalize());
         hub.initialOwnerKey().ifPresentOrElse(key -> {
             out.println();

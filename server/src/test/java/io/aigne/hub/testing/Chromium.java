@@ -62,6 +62,11 @@ public final class Chromium implements AutoCloseable {
         return new Chromium(playwright, browser);
     }
 
+    /** The browser's version, for reports. */
+    public String version() {
+        return browser.version();
+    }
+
     /** A fresh browser profile (no cookies) at desktop size. */
     public BrowserContext desktop(String baseUrl) {
         return context(baseUrl, 1280, 860);
