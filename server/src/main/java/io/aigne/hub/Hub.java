@@ -7,6 +7,9 @@ import io.aigne.hub.auth.AccessKeys;
 import io.aigne.hub.auth.IssuedKey;
 import io.aigne.hub.auth.KeyAdmin;
 import io.aigne.hub.auth.OwnerBootstrap;
+import io.aigne.hub.auth.ExternalUsers;
+import io.aigne.hub.auth.IdentityStore;
+import io.aigne.hub.auth.Role;
 import io.aigne.hub.auth.UserAdmin;
 import io.aigne.hub.auth.UserStore;
 import io.aigne.hub.billing.Billing;
@@ -98,6 +101,9 @@ import io.aigne.hub.web.console.ConsoleRoutes;
 import io.aigne.hub.web.console.StaticAssets;
 import io.aigne.hub.web.session.BrowserCallers;
 import io.aigne.hub.web.session.SignInPage;
+import io.aigne.hub.web.session.SignInThrottle;
+import io.aigne.hub.web.session.oidc.OidcClient;
+import io.aigne.hub.web.session.oidc.OidcSignIn;
 import io.aigne.hub.web.session.WebSessions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -265,11 +271,20 @@ public final class Hub implements AutoCloseable {
         RateAdminApi rateAdminApi = new RateAdminApi(auth, actors, rateChanges, billingSettings, catalog, rateBasis,
                 PriceCatalog::bundled, maxBody);
         PricingApi pricingApi = new PricingApi(catalog, rateCard, rateBasis);
-        WebSessions webSessions = new WebSessions(Duration.ofSeconds(config.auth().webSessionTtlSeconds()),
-                Clock.systemUTC());
+        WebSessions webSessions = new WebSessions(database.jdbi(),
+                Duration.ofSeconds(config.auth().webSessionTtlSeconds()), Clock.systemUTC());
         ConnectSessions connects = new ConnectSessions(Duration.ofSeconds(config.auth().connectSessionTtlSeconds()),
                 Clock.systemUTC());
-        SignInPage signIn = new SignInPage(users, webSessions);
+        OidcClient oidc = config.auth().oidc().enabled() ? new OidcClient(config.auth().oidc(), Clock.systemUTC())
+                : null;
+        SignInPage signIn = new SignInPage(users, webSessions, new SignInThrottle(SignInThrottle.DEFAULT_MAX_FAILURES,
+                SignInThrottle.DEFAULT_WINDOW, Clock.systemUTC()), actors::clientAddress,
+                oidc == null ? null : oidc.displayName());
+        // A first sign-in through the provider creates the user and opens its credit account (the new-user grant).
+        OidcSignIn oidcSignIn = oidc == null ? null : new OidcSignIn(oidc,
+                new ExternalUsers(users, userAdmin, new IdentityStore(database.jdbi()), credits::account),
+                Role.parse(config.auth().oidc().defaultRole()), config.auth().oidc().userNameClaim(), signIn,
+                publicOrigin, actors::clientAddress, Clock.systemUTC());
         auth.acceptSessions(new BrowserCallers(webSessions, users));
         ConsoleRoutes console = new ConsoleRoutes(webSessions, users, new StaticAssets());
         AccessKeySessionApi connectApi = new AccessKeySessionApi(connects);
@@ -280,6 +295,8 @@ public final class Hub implements AutoCloseable {
         CreditPurchaseApi purchaseApi = new CreditPurchaseApi(auth, purchases, publicOrigin, maxBody);
         PurchasePage purchasePage = new PurchasePage(purchases, webSessions, publicOrigin);
 
+        background.scheduleWithFixedDelay(() -> quietly("deleting expired web sessions", webSessions::sweepExpired),
+                1, 10, TimeUnit.MINUTES);
         background.scheduleWithFixedDelay(() -> quietly("re-testing refused credentials",
                 () -> router.retestDue(adapters)), 1, 1, TimeUnit.SECONDS);
         background.scheduleWithFixedDelay(() -> quietly("reloading the routing table", router::reload),
@@ -311,6 +328,9 @@ public final class Hub implements AutoCloseable {
                         ipRulesApi::register));
         routes.addAll(List.of(usageTrendsApi::register, projectUsageApi::register, modelStatsApi::register,
                 rebuildApi::register, console::register));
+        if (oidcSignIn != null) {
+            routes.add(oidcSignIn::register);
+        }
         if (mediaStore != null) {
             routes.add(new MediaRoute(mediaStore, Clock.systemUTC())::register);
             long sweepMinutes = Math.max(1, config.media().sweepIntervalMinutes());

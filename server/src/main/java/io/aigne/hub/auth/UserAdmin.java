@@ -52,6 +52,19 @@ public final class UserAdmin {
 
     /** @param by the acting user, or null for the operator at the command line */
     public User create(NewUser spec, Principal by, Actor actor) {
+        return create(spec, by, actor, u -> { });
+    }
+
+    /**
+     * Creates a user on the hub's own behalf (e.g. at a first sign-in through an identity provider) and runs
+     * {@code alsoInTransaction} in the same transaction, so that the user, its audit record and whatever the caller
+     * writes with it commit or roll back together.
+     */
+    public User createLinked(NewUser spec, Actor actor, java.util.function.Consumer<User> alsoInTransaction) {
+        return create(spec, null, actor, alsoInTransaction);
+    }
+
+    private User create(NewUser spec, Principal by, Actor actor, java.util.function.Consumer<User> alsoInTransaction) {
         if (spec.name() == null || !NAME.matcher(spec.name()).matches()) {
             throw ApiException.invalid("name", "'name' is required: 1-100 letters, digits, '.', '_', '@' or '-'");
         }
@@ -71,6 +84,7 @@ public final class UserAdmin {
                 users.setPasswordHash(user.id(), hash);
             }
             audit.record(AuditEvent.of(actor, "user.create", "user", user.id(), null, snapshot(user, hash != null)));
+            alsoInTransaction.accept(user);
             return user;
         });
     }

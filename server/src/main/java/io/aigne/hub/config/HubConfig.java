@@ -182,8 +182,41 @@ public record HubConfig(
      * Browser sign-in and {@code aigne hub connect}: how long a sign-in lasts, and how long a connect request
      * waits for the user's approval.
      */
-    public record AuthConfig(int webSessionTtlSeconds, int connectSessionTtlSeconds) {
-        public static final AuthConfig DEFAULTS = new AuthConfig(43_200, 1_800);
+    public record AuthConfig(int webSessionTtlSeconds, int connectSessionTtlSeconds, OidcConfig oidc) {
+        public static final AuthConfig DEFAULTS = new AuthConfig(43_200, 1_800, OidcConfig.DEFAULTS);
+
+        public AuthConfig {
+            oidc = oidc == null ? OidcConfig.DEFAULTS : oidc;
+        }
+    }
+
+    /**
+     * Sign-in through an OpenID Connect provider (authorization code flow with PKCE). The hub's redirect URI to
+     * register at the provider is {@code <public URL>/auth/oidc/callback}. {@code clientSecret} is best given as
+     * {@code ${VAR}} or through {@code AIGNE_HUB_AUTH_OIDC_CLIENT_SECRET}; it is never printed.
+     *
+     * @param issuer        the provider's issuer URL; its {@code /.well-known/openid-configuration} is read
+     * @param scopes        asked for; {@code openid} is always included
+     * @param displayName   shown on the sign-in button: "Sign in with {displayName}"
+     * @param defaultRole   the role of users created by their first sign-in
+     * @param userNameClaim the ID token claim that names a new user; falls back to email, then sub
+     */
+    public record OidcConfig(boolean enabled, String issuer, String clientId, String clientSecret,
+                             List<String> scopes, String displayName, String defaultRole, String userNameClaim) {
+        public static final OidcConfig DEFAULTS = new OidcConfig(false, "", "", "",
+                List.of("openid", "profile", "email"), "OpenID Connect", "member", "preferred_username");
+
+        public OidcConfig {
+            scopes = scopes == null || scopes.isEmpty() ? List.of("openid", "profile", "email") : List.copyOf(scopes);
+        }
+
+        @Override
+        public String toString() {
+            return "OidcConfig[enabled=" + enabled + ", issuer=" + issuer + ", clientId=" + clientId
+                    + ", clientSecret=" + io.aigne.hub.secret.Masking.mask(clientSecret) + ", scopes=" + scopes
+                    + ", displayName=" + displayName + ", defaultRole=" + defaultRole + ", userNameClaim="
+                    + userNameClaim + "]";
+        }
     }
 
     /**

@@ -54,6 +54,7 @@ public final class Html {
                 h1{font-size:1.4rem}label{display:block;margin:.8rem 0 .2rem}
                 input[type=text],input[type=password]{width:100%%;padding:.5rem;box-sizing:border-box}
                 button{margin-top:1rem;margin-right:.5rem;padding:.5rem 1.2rem}.error{color:#b00020}.muted{color:#666}
+                a.button{display:inline-block;padding:.5rem 1.2rem;border:1px solid #555;border-radius:4px;color:#222;background:#f3f3f3;text-decoration:none}
                 </style></head>
                 <body><h1>%s</h1>
                 %s

@@ -40,7 +40,8 @@ public final class SessionCookie {
                 + (secure(req) ? "; Secure" : ""));
     }
 
-    private static boolean secure(ServerRequest req) {
+    /** Whether the browser reached the hub over HTTPS (directly or through a proxy saying so). */
+    public static boolean secure(ServerRequest req) {
         return req.isSecure() || req.headers().first(HeaderNames.X_FORWARDED_PROTO)
                 .map(p -> p.equalsIgnoreCase("https")).orElse(false);
     }
