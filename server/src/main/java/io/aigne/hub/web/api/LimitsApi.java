@@ -145,10 +145,19 @@ public final class LimitsApi {
         Exchange.json(res, 200, Json.object().put("deleted", true).put("id", limit.id()));
     }
 
+    /**
+     * The limits on the caller's calls; with {@code ?key=<id>} (one of the caller's own keys), those on calls made
+     * with that key, so a browser session, which has no key of its own, can show each key's limits.
+     */
     private void mine(ServerRequest req, ServerResponse res) {
         Principal p = auth.require(req);
+        String keyId = Fields.query(req, "key");
+        LimitSubject subject = keyId == null ? LimitSubject.of(p, Exchange.appDid(req, p), null)
+                : keys.byId(keyId).filter(k -> k.userId().equals(p.userId()))
+                        .map(k -> new LimitSubject(p.userId(), p.userName(), k.id(), k.name(), k.app(), null))
+                        .orElseThrow(() -> ApiException.notFound("not_found", "you have no access key with id " + keyId));
         ArrayNode out = Json.MAPPER.createArrayNode();
-        for (LimitStatus status : limiter.status(LimitSubject.of(p, Exchange.appDid(req, p), null))) {
+        for (LimitStatus status : limiter.status(subject)) {
             ObjectNode o = view(status.limit());
             // Notes and authors are the admins' own bookkeeping.
             o.remove(List.of("note", "createdBy"));

@@ -167,4 +167,21 @@ class LimitsApiTest {
         assertThat(owners).extracting(l -> l.path("scope").asText() + "=" + l.path("limit").asText())
                 .containsExactlyInAnyOrder("user=100", "model=1000");
     }
+
+    @Test
+    void aUserReadsTheLimitsOfOneOfTheirOwnKeys() {
+        JsonNode key = TestHub.json(hub.post("/api/admin/users/" + memberId + "/access-keys", hub.ownerKey(),
+                "{\"name\":\"ci\"}"));
+        String keyId = key.path("id").asText();
+        create("{\"scope\":\"key\",\"subject\":\"" + keyId + "\",\"metric\":\"requests_per_minute\",\"limit\":7}");
+
+        JsonNode forKey = TestHub.json(hub.get("/api/user/limits?key=" + keyId, memberKey)).path("limits");
+        JsonNode withoutKey = TestHub.json(hub.get("/api/user/limits", hub.ownerKey())).path("limits");
+        HttpResponse<String> othersKey = hub.get("/api/user/limits?key=" + keyId, hub.ownerKey());
+
+        assertThat(forKey).extracting(l -> l.path("scope").asText() + "=" + l.path("limit").asText())
+                .contains("key=7");
+        assertThat(withoutKey).extracting(l -> l.path("scope").asText()).doesNotContain("key");
+        assertThat(othersKey.statusCode()).isEqualTo(404);
+    }
 }
