@@ -17,14 +17,14 @@ const txPrevious = h('button', { type: 'button', class: 'secondary', onclick: ()
 const txNext = h('button', { type: 'button', class: 'secondary', onclick: () => loadTransactions(txPage + 1) }, 'Next');
 const txLabel = h('span', { class: 'muted', 'aria-live': 'polite' });
 const filters = usageFilters(values => history.load(values), { everyone: false, days: 30 });
-const history = callHistory({ everyone: false, title: 'My calls' });
+const history = callHistory({ everyone: false, title: 'My calls', controls: filters.element });
 
 render(app(), summaryError, cards, buy,
   h('h2', {}, 'Daily spending'), chart.element,
   h('h2', {}, 'Grants'), grants,
   h('h2', {}, 'Transactions'), transactions,
   h('nav', { class: 'pager', 'aria-label': 'Transaction pages' }, txPrevious, txLabel, txNext),
-  filters.element, history.element);
+  history.element);
 
 let txPage = 1;
 

@@ -11,7 +11,7 @@ const errorBox = h('div');
 const models = h('div');
 const providers = h('div');
 
-render(app(), picker.element, errorBox, cards,
+render(app(), h('div', { class: 'toolbar' }, picker.element), errorBox, cards,
   h('h2', {}, 'Calls over time'), chart.element,
   h('div', { class: 'two-columns' },
     h('section', {}, h('h2', {}, 'Top models'), models),

@@ -15,7 +15,7 @@ const list = h('div', { 'aria-live': 'polite' });
 const history = callHistory({ everyone: true, title: 'Recent calls of the app' });
 history.element.hidden = true;
 
-render(app(), picker.element, errorBox,
+render(app(), h('div', { class: 'toolbar' }, picker.element), errorBox,
   h('div', { class: 'row' }, h('h2', {}, 'Trend per app'), h('div', { class: 'shrink' }, field('Measure', measure))),
   chart.element, h('h2', {}, 'Apps'), list, history.element);
 

@@ -238,13 +238,22 @@ class AnalyticsBrowserTest {
     }
 
     @Test
-    void myCreditsWorkAtPhoneSize() {
-        Page page = signedIn("max", "/account/credits", true);
+    void myCreditsOfferAConfiguredPurchaseUrlAtPhoneSize() {
+        String settings = "/api/admin/billing/settings";
+        assertThat(hub.put(settings, hub.ownerKey(), "{\"purchaseUrl\":\"https://shop.example.com/credits\"}")
+                .statusCode()).isEqualTo(200);
+        try {
+            Page page = signedIn("max", "/account/credits", true);
 
-        assertThat(stat(page, "Balance").textContent()).isEqualTo("86");
-        assertThat((Boolean) page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
-                .isTrue();
-        Chromium.screenshot(page, "account-credits-phone");
+            assertThat(stat(page, "Balance").textContent()).isEqualTo("86");
+            assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Buy credits"))
+                    .getAttribute("href")).isEqualTo("https://shop.example.com/credits");
+            assertThat((Boolean) page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
+                    .isTrue();
+            Chromium.screenshot(page, "account-credits-phone");
+        } finally {
+            assertThat(hub.put(settings, hub.ownerKey(), "{\"purchaseUrl\":\"\"}").statusCode()).isEqualTo(200);
+        }
     }
 
     @Test

@@ -6,8 +6,11 @@ import { filterQuery } from './usage-filters.js';
 
 const PAGE_SIZE = 20;
 
-/** `everyone`: every user's calls (allUsers=true), with a user column. Answers {element, load(filterValues)}. */
-export function callHistory({ everyone = false, title = 'Call history' } = {}) {
+/**
+ * `everyone`: every user's calls (allUsers=true), with a user column; `controls`: shown under the heading (the
+ * history's own filters, where the page has no others). Answers {element, load(filterValues)}.
+ */
+export function callHistory({ everyone = false, title = 'Call history', controls = null } = {}) {
   const status = h('p', { class: 'muted', 'aria-live': 'polite' });
   const body = h('div', { class: 'history-body' });
   const exportLink = h('a', { class: 'button secondary', href: '#', download: '' }, 'Export CSV');
@@ -17,7 +20,7 @@ export function callHistory({ everyone = false, title = 'Call history' } = {}) {
   const dialog = detailDialog();
   const element = h('section', { class: 'call-history', 'aria-label': title },
     h('div', { class: 'history-head' }, h('h2', {}, title), exportLink),
-    status, body, h('nav', { class: 'pager', 'aria-label': `${title} pages` }, previous, pageLabel, next),
+    controls, status, body, h('nav', { class: 'pager', 'aria-label': `${title} pages` }, previous, pageLabel, next),
     dialog.element);
 
   let query = {};
@@ -40,7 +43,7 @@ export function callHistory({ everyone = false, title = 'Call history' } = {}) {
       });
       nextCursor = answer.paging?.nextCursor || null;
       const approx = answer.countExact === false ? 'about ' : '';
-      status.textContent = `${approx}${fmt.int(answer.count)} calls match.`;
+      status.textContent = answer.count === 1 ? '1 call matches.' : `${approx}${fmt.int(answer.count)} calls match.`;
       render(body, table(columns(everyone, dialog.open), answer.list,
         { empty: 'No calls match these filters.', caption: title }));
       pageLabel.textContent = `Page ${cursors.length}`;

@@ -24,7 +24,7 @@ export function chartBox(title) {
           datasets: datasets.map((d, i) => ({
             label: d.label, data: d.data, type: d.type, yAxisID: d.axis || 'y',
             borderColor: palette[i % palette.length], backgroundColor: palette[i % palette.length] + (kind === 'bar' || d.type === 'bar' ? 'cc' : '33'),
-            fill: false, tension: 0.25, pointRadius: labels.length > 60 ? 0 : 2, borderWidth: 2,
+            fill: false, cubicInterpolationMode: 'monotone', pointRadius: labels.length > 60 ? 0 : 2, borderWidth: 2,
           })),
         },
         options: {
