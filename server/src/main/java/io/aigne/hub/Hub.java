@@ -292,7 +292,7 @@ public final class Hub implements AutoCloseable {
         this.purchases = new CreditPurchases(paymentSettings,
                 CreditPurchases.providerFor(paymentSettings, Clock.systemUTC()), new PaymentStore(database.jdbi()),
                 new LedgerCreditGrants(credits), Clock.systemUTC(), Duration.ofSeconds(10));
-        CreditPurchaseApi purchaseApi = new CreditPurchaseApi(auth, purchases, publicOrigin, maxBody);
+        CreditPurchaseApi purchaseApi = new CreditPurchaseApi(auth, purchases, billing, publicOrigin, maxBody);
         PurchasePage purchasePage = new PurchasePage(purchases, webSessions, publicOrigin);
 
         background.scheduleWithFixedDelay(() -> quietly("deleting expired web sessions", webSessions::sweepExpired),

@@ -53,9 +53,9 @@ final class PageShell {
                 <header class="topbar">
                 <a class="brand" href="/">AIGNE Hub</a>
                 <button type="button" class="nav-toggle" aria-controls="site-nav" aria-expanded="false">Menu</button>
-                <nav id="site-nav" aria-label="Main">%s</nav>
                 <div class="who">%s</div>
                 </header>
+                <nav id="site-nav" aria-label="Main">%s</nav>
                 <main id="main" tabindex="-1">
                 <h1>%s</h1>
                 <div id="app">%s</div>
@@ -64,7 +64,7 @@ final class PageShell {
                 <script type="module" src="%s"></script>
                 %s</body></html>
                 """.formatted(Html.escape(page.title()), Html.escape(csrf), appUrl("hub.css"), head,
-                Html.escape(page.id()), navigation(page, user == null ? null : user.role()), who(user, session),
+                Html.escape(page.id()), who(user, session), navigation(page, user == null ? null : user.role()),
                 Html.escape(page.title()),
                 refusal == null ? "<p class=\"muted\" data-loading>Loading…</p>"
                         + "<noscript><p>This page needs JavaScript.</p></noscript>"

@@ -71,6 +71,15 @@ class CreditPurchaseApiTest {
     }
 
     @Test
+    void withPaymentsConfiguredThePurchaseApiPointsAtThePurchasePage() {
+        JsonNode purchase = TestHub.json(hub.get(CreditPurchaseApi.PURCHASE_PATH, keyOfNewUser("finn")));
+
+        assertThat(purchase.path("available").asBoolean()).isTrue();
+        assertThat(purchase.path("checkout").asBoolean()).isTrue();
+        assertThat(purchase.path("link").asText()).isEqualTo(hub.baseUrl() + "/credits/purchase");
+    }
+
+    @Test
     void aCheckoutOpensAStripeSessionAndItsPaymentBooksTheCreditsOnce() {
         String key = keyOfNewUser("dana");
         JsonNode opened = checkout(key, 150);
