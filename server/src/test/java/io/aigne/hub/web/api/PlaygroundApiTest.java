@@ -118,4 +118,17 @@ class PlaygroundApiTest {
 
         hub.put("/api/admin/playground/settings", hub.ownerKey(), "{\"guestAccess\":false}");
     }
+
+    @Test
+    void theGuestSettingGuardsThePlaygroundNotAGuestsAccessKeys() {
+        String guest = keyOf(hub.hub().users().create("gail", null, null, Role.GUEST));
+        JsonNode access = TestHub.json(hub.get("/api/playground/access", guest));
+        assertThat(access.path("allowed").asBoolean()).isFalse();
+        assertThat(access.path("message").asText()).contains("not open to guests");
+        assertThat(TestHub.json(hub.get("/api/playground/access", alice)).path("allowed").asBoolean()).isTrue();
+
+        HttpResponse<String> chat = hub.post("/api/v2/chat", guest, "{\"input\":{\"messages\":[{\"role\":"
+                + "\"user\",\"content\":\"hi\"}],\"modelOptions\":{\"model\":\"openai/gpt-4o-mini\"}}}");
+        assertThat(chat.statusCode()).as("an access key is not the playground").isEqualTo(200);
+    }
 }
