@@ -50,6 +50,10 @@ import io.aigne.hub.media.MediaPublisher;
 import io.aigne.hub.media.MediaRoute;
 import io.aigne.hub.media.MediaStore;
 import io.aigne.hub.media.PublicOrigin;
+import io.aigne.hub.playground.ConversationStore;
+import io.aigne.hub.playground.GuestPlaygroundGate;
+import io.aigne.hub.playground.HubSettings;
+import io.aigne.hub.playground.PlaygroundAccess;
 import io.aigne.hub.provider.ProviderService;
 import io.aigne.hub.provider.ProviderStore;
 import io.aigne.hub.provider.MediaFetcher;
@@ -83,6 +87,8 @@ import io.aigne.hub.web.api.IpRulesApi;
 import io.aigne.hub.web.api.LimitsApi;
 import io.aigne.hub.web.api.ModelCallsApi;
 import io.aigne.hub.web.api.ModelRatesApi;
+import io.aigne.hub.web.api.PlaygroundConversationsApi;
+import io.aigne.hub.web.api.PlaygroundSettingsApi;
 import io.aigne.hub.web.api.PricingApi;
 import io.aigne.hub.web.api.RateAdminApi;
 import io.aigne.hub.web.api.ModelStatsApi;
@@ -285,7 +291,12 @@ public final class Hub implements AutoCloseable {
                 new ExternalUsers(users, userAdmin, new IdentityStore(database.jdbi()), credits::account),
                 Role.parse(config.auth().oidc().defaultRole()), config.auth().oidc().userNameClaim(), signIn,
                 publicOrigin, actors::clientAddress, Clock.systemUTC());
-        auth.acceptSessions(new BrowserCallers(webSessions, users));
+        PlaygroundAccess playgroundAccess = new PlaygroundAccess(new HubSettings(database.jdbi()));
+        auth.acceptSessions(new GuestPlaygroundGate(new BrowserCallers(webSessions, users), playgroundAccess));
+        PlaygroundConversationsApi conversationsApi = new PlaygroundConversationsApi(auth,
+                new ConversationStore(database.jdbi()), playgroundAccess, maxBody);
+        PlaygroundSettingsApi playgroundSettingsApi = new PlaygroundSettingsApi(auth, actors, audit, playgroundAccess,
+                maxBody);
         ConsoleRoutes console = new ConsoleRoutes(webSessions, users, new StaticAssets());
         AccessKeySessionApi connectApi = new AccessKeySessionApi(connects);
         ApprovalPage approval = new ApprovalPage(connects, webSessions, users, keyAdmin, actors);
@@ -327,7 +338,8 @@ public final class Hub implements AutoCloseable {
                         auditApi::register, purchaseApi::register, purchasePage::register, limitsApi::register,
                         ipRulesApi::register));
         routes.addAll(List.of(usageTrendsApi::register, projectUsageApi::register, modelStatsApi::register,
-                rebuildApi::register, console::register));
+                rebuildApi::register, console::register, conversationsApi::register,
+                playgroundSettingsApi::register));
         if (oidcSignIn != null) {
             routes.add(oidcSignIn::register);
         }
