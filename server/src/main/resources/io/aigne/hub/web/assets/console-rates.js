@@ -220,8 +220,15 @@ function changesTable(changes, caption) {
 }
 
 function bulkMarginCard() {
-  const margin = h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off', placeholder: '2' });
+  const margin = h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off' });
+  const current = h('span', {}, 'Empty: the current margin.');
   const result = h('div', { 'aria-live': 'polite' });
+  // The margin in force, as the field's placeholder: what an empty field means.
+  const showCurrent = () => api('/api/admin/billing/settings').then(s => {
+    margin.placeholder = s.marginPercent;
+    render(current, `Empty: the current margin, ${s.marginPercent} %.`);
+  }, e => showError(result, e));
+  showCurrent();
   const previewButton = h('button', { type: 'button', class: 'secondary' }, 'Preview');
   const body = () => ({ mode: 'margin', marginPercent: margin.value.trim() === '' ? undefined : margin.value.trim() });
   previewButton.addEventListener('click', () => busy(previewButton, async () => {
@@ -237,7 +244,7 @@ function bulkMarginCard() {
           .catch(e => { throw labelled(e); });
         render(result, notice(`Margin ${done.marginPercent} % applied: ${fmt.int(done.updated)} rate(s) updated, `
           + `${fmt.int(done.unchanged)} unchanged, ${fmt.int(done.withoutUnitCosts)} without provider prices kept.`));
-        await loadRates(pageNumber);
+        await Promise.all([loadRates(pageNumber), showCurrent()]);
       }, result);
     });
     render(result,
@@ -251,7 +258,7 @@ function bulkMarginCard() {
     h('h2', { id: 'bulk-title', style: 'margin-top:0' }, 'Bulk margin update'),
     h('p', { class: 'muted' }, 'Derives every rate that knows its provider\'s price again at a new margin. '
       + 'Rates set without provider prices stay as they are.'),
-    h('div', { class: 'row' }, field('Margin %', margin, 'Empty: the current margin.'),
+    h('div', { class: 'row' }, field('Margin %', margin, current),
       h('div', { class: 'shrink' }, previewButton)),
     result);
 }

@@ -47,8 +47,9 @@ function draw() {
     if (!byProvider.has(m.provider)) byProvider.set(m.provider, []);
     byProvider.get(m.provider).push(m);
   }
-  render(countEl, `${fmt.int(shown.length)} priced model${shown.length === 1 ? '' : 's'}`
-    + (q ? ` match “${search.value.trim()}”` : '') + '.');
+  const one = shown.length === 1;
+  render(countEl, `${fmt.int(shown.length)} priced model${one ? '' : 's'}`
+    + (q ? ` ${one ? 'matches' : 'match'} “${search.value.trim()}”` : '') + '.');
   render(listEl, shown.length === 0
     ? h('p', { class: 'muted' }, models.length === 0 ? 'No model has a published price yet.' : 'No model matches.')
     : [...byProvider.entries()].map(([provider, rows]) => {
