@@ -129,6 +129,19 @@ class ProvidersBrowserTest {
 
         addProvider("spare", "sk-ok-spare");
         Locator spare = card("spare");
+        button(spare, "Edit provider").click();
+        d = dialog();
+        d.getByLabel("Display name").fill("Spare Co");
+        d.getByLabel("Models").fill("gpt-4o-mini");
+        d.getByLabel("Base URL").fill("ftp://nowhere");
+        button(d, "Save").click();
+        assertThat(d.getByRole(AriaRole.ALERT)).containsText("baseUrl must be an http(s) URL");
+        d.getByLabel("Base URL").fill(fake.baseUrl());
+        button(d, "Save").click();
+        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Provider spare saved.");
+        assertThat(spare.locator("h2")).containsText("Spare Co (spare)");
+        assertThat(spare.locator("dl")).containsText("gpt-4o-mini");
+
         button(spare, "Add credential").click();
         d = dialog();
         d.getByLabel("Credential name").fill("bad");
