@@ -91,7 +91,10 @@ public final class RateAdminApi {
         Exchange.json(res, 200, ImportPlanJson.of(plan, dryRun));
     }
 
-    /** {@code {mode: "margin", marginPercent?: "5"}}: every rate with unit costs derived again at that margin. */
+    /**
+     * {@code {mode: "margin", marginPercent?: "5", dryRun?: bool}}: every rate with unit costs derived again at that
+     * margin; a dry run answers the same change list and writes nothing (neither rates nor the margin setting).
+     */
     private void bulkUpdate(ServerRequest req, ServerResponse res) {
         Principal admin = auth.requireAdmin(req);
         ObjectNode body = Exchange.jsonBody(req, maxBodyBytes);
@@ -102,11 +105,12 @@ public final class RateAdminApi {
                     + "/api/ai-providers/model-rates/import");
         }
         BigDecimal margin = margin(body);
+        boolean dryRun = Boolean.TRUE.equals(Fields.bool(body, "dryRun"));
         Actor actor = actors.of(req, admin);
         RateBasis target = margin == null ? basis.get() : basis.get().withMargin(margin);
         BulkMargin.Result result;
         try {
-            result = changes.batch(rates -> BulkMargin.plan(rates, target), true, actor,
+            result = changes.batch(rates -> BulkMargin.plan(rates, target), !dryRun, actor,
                     new RateChanges.Audit<>("rate.bulk_margin", "margin", RateAdminApi::summary),
                     h -> margin != null && storeMargin(margin, actor));
         } finally {
@@ -115,6 +119,7 @@ public final class RateAdminApi {
         }
         ObjectNode root = Json.object();
         root.put("mode", "margin");
+        root.put("dryRun", dryRun);
         root.put("baseCreditPrice", RateBasis.plain(target.baseCreditPrice()));
         root.put("marginPercent", RateBasis.plain(target.marginPercent()));
         root.put("updated", result.changes().size());

@@ -118,6 +118,18 @@ class PricingApiTest {
         assertThat(values(TestHub.json(hub.get("/api/pricing", null)).path("models"), "key"))
                 .contains("openai/gpt-4o-mini").doesNotContain("openai/gpt-4o");
 
+        // A dry run answers the same change list and writes neither the rates nor the margin setting.
+        JsonNode planned = TestHub.json(hub.post("/api/ai-providers/bulk-rate-update", hub.ownerKey(),
+                "{\"mode\":\"margin\",\"marginPercent\":\"10\",\"dryRun\":true}"));
+        assertThat(planned.path("dryRun").asBoolean()).isTrue();
+        assertThat(planned.path("updated").asInt()).isEqualTo(creates);
+        assertThat(find(planned.path("changes"), "model", "gpt-4o-mini").path("after").path("inputRate").asText())
+                .isEqualTo("0.0000165");
+        assertThat(find(TestHub.json(hub.get("/api/pricing", null)).path("models"), "key", "openai/gpt-4o-mini")
+                .path("credits").path("inputPerMillionTokens").asText()).isEqualTo("15.3");
+        assertThat(TestHub.json(hub.get("/api/admin/billing/settings", hub.ownerKey())).path("marginPercent").asText())
+                .isEqualTo("2");
+
         HttpResponse<String> bulk = hub.post("/api/ai-providers/bulk-rate-update", hub.ownerKey(),
                 "{\"mode\":\"margin\",\"marginPercent\":\"10\"}");
         assertThat(bulk.statusCode()).as(bulk.body()).isEqualTo(200);
