@@ -36,7 +36,7 @@ public final class ConsoleRoutes {
         this.sessions = sessions;
         this.users = users;
         this.assets = assets;
-        this.shell = new PageShell();
+        this.shell = new PageShell(assets);
     }
 
     public void register(HttpRouting.Builder routing) {

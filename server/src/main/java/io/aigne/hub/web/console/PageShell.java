@@ -17,6 +17,11 @@ import java.util.List;
  * CSRF token) travels as JSON in {@code #page-data}, escaped so no value can end the script element.
  */
 final class PageShell {
+    private final StaticAssets assets;
+
+    PageShell(StaticAssets assets) {
+        this.assets = assets;
+    }
     /** The page for {@code user} (null on a public page visited signed out); {@code refusal} replaces the script. */
     String render(ConsolePage page, User user, WebSession session, String refusal) {
         ObjectNode data = Json.MAPPER.createObjectNode();
@@ -36,6 +41,10 @@ final class PageShell {
                     head.append("<link rel=\"stylesheet\" href=\"").append(lib.stylesheetUrl()).append("\">\n");
                 }
                 scripts.append("<script src=\"").append(lib.scriptUrl()).append("\" defer></script>\n");
+            }
+            // The page's module and everything it imports are fetched together, not one import at a time.
+            for (String module : assets.modulesImportedBy(page.script())) {
+                head.append("<link rel=\"modulepreload\" href=\"").append(appUrl(module)).append("\">\n");
             }
             scripts.append("<script type=\"module\" src=\"").append(appUrl(page.script())).append("\"></script>\n");
         }
@@ -72,9 +81,8 @@ final class PageShell {
                 scriptSafe(data.toString()), appUrl("hub.js"), scripts);
     }
 
-    /** App files are revalidated by ETag on each load, so their URLs stay plain: a module is imported once. */
-    private static String appUrl(String file) {
-        return StaticAssets.APP_PREFIX + file;
+    private String appUrl(String file) {
+        return assets.appUrl(file);
     }
 
     private static String navigation(ConsolePage current, Role role) {

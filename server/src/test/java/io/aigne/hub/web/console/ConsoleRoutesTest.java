@@ -69,7 +69,9 @@ class ConsoleRoutesTest {
         HttpResponse<String> page = signedIn("ada").get("/console/providers");
 
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("<script type=\"module\" src=\"/assets/app/console-providers.js\">")
+        assertThat(page.body()).containsPattern("<script type=\"module\" src=\"/assets/app/v-[0-9a-f]{12}/"
+                        + "console-providers.js\">")
+                .containsPattern("<link rel=\"modulepreload\" href=\"/assets/app/v-[0-9a-f]{12}/hub.js\">")
                 .contains("href=\"/console/users\"").containsPattern(CSRF);
         assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
                 .contains("script-src 'self'").contains("frame-ancestors 'none'");
@@ -97,6 +99,22 @@ class ConsoleRoutesTest {
                 .hasValue("text/javascript; charset=utf-8");
         assertThat(hub.get("/assets/app/..%2F..%2F..%2F..%2F..%2Flogback.xml", null).statusCode()).isEqualTo(404);
         assertThat(hub.get("/assets/app/..%2Fweb%2Fassets%2Fhub.js", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theHubsOwnFilesAreImmutableUnderTheirVersionAndRevalidatedWithout() {
+        StaticAssets assets = new StaticAssets();
+        String url = assets.appUrl("hub.js");
+
+        HttpResponse<String> versioned = hub.get(url, null);
+        HttpResponse<String> stale = hub.get(url.replaceFirst("v-[0-9a-f]+", "v-000000000000"), null);
+
+        assertThat(versioned.statusCode()).isEqualTo(200);
+        assertThat(versioned.headers().firstValue("Cache-Control")).hasValue("public, max-age=31536000, immutable");
+        assertThat(stale.statusCode()).isEqualTo(200);
+        assertThat(stale.headers().firstValue("Cache-Control")).hasValue("no-cache");
+        assertThat(assets.modulesImportedBy("console-usage.js")).contains("hub.js", "widgets/charts.js",
+                "widgets/call-history.js").doesNotContain("console-usage.js");
     }
 
     @Test
