@@ -70,7 +70,64 @@ public final class LimitsApi {
                 .post("/api/admin/limits", this::create)
                 .put("/api/admin/limits/{id}", this::update)
                 .delete("/api/admin/limits/{id}", this::delete)
-                .get("/api/user/limits", this::mine);
+                .get("/api/user/limits", this::mine)
+                .put("/api/user/access-keys/{id}/limits/{metric}", this::setOwnKeyLimit)
+                .delete("/api/user/access-keys/{id}/limits/{metric}", this::removeOwnKeyLimit);
+    }
+
+    /**
+     * A user caps one of their own keys (a CI key at 100 credits a day, say). Only a limit the user set can be
+     * changed or removed this way: one an administrator put on the key stays as it is, so a user can tighten a key
+     * but never loosen what an admin decided.
+     */
+    private void setOwnKeyLimit(ServerRequest req, ServerResponse res) {
+        Principal p = auth.require(req);
+        String keyId = ownKey(p, Fields.path(req, "id"));
+        LimitMetric metric = metric(Fields.path(req, "metric"));
+        long value = value(Exchange.jsonBody(req, maxBodyBytes), metric);
+        Optional<Limit> current = store.find(LimitScope.KEY, keyId, metric);
+        current.ifPresent(l -> refuseIfAdmins(l, p));
+        Actor actor = actors.of(req, p);
+        Limit saved = audit.inTransaction(() -> {
+            Limit after = current.isPresent()
+                    ? store.update(new Limit(current.get().id(), LimitScope.KEY, keyId, metric, value,
+                            current.get().note(), current.get().createdBy(), current.get().createdAt(),
+                            current.get().updatedAt()))
+                    : store.create(LimitScope.KEY, keyId, metric, value, null, p.userId());
+            audit.record(AuditEvent.of(actor, current.isPresent() ? "limit.update" : "limit.create", "limit",
+                    after.id(), current.map(LimitsApi::view).orElse(null), view(after)));
+            return after;
+        });
+        active.reload();
+        Exchange.json(res, current.isPresent() ? 200 : 201, view(saved));
+    }
+
+    private void removeOwnKeyLimit(ServerRequest req, ServerResponse res) {
+        Principal p = auth.require(req);
+        String keyId = ownKey(p, Fields.path(req, "id"));
+        LimitMetric metric = metric(Fields.path(req, "metric"));
+        Limit limit = store.find(LimitScope.KEY, keyId, metric).orElseThrow(() -> ApiException.notFound("not_found",
+                "this key has no " + metric.wireName() + " limit"));
+        refuseIfAdmins(limit, p);
+        Actor actor = actors.of(req, p);
+        audit.useTransaction(() -> {
+            store.delete(limit.id());
+            audit.record(AuditEvent.of(actor, "limit.delete", "limit", limit.id(), view(limit), null));
+        });
+        active.reload();
+        Exchange.json(res, 200, Json.object().put("deleted", true).put("id", limit.id()));
+    }
+
+    private String ownKey(Principal p, String keyId) {
+        return keys.byId(keyId).filter(k -> k.userId().equals(p.userId()) && !k.revoked()).map(k -> k.id())
+                .orElseThrow(() -> ApiException.notFound("not_found", "you have no access key with id " + keyId));
+    }
+
+    private static void refuseIfAdmins(Limit limit, Principal p) {
+        if (!p.userId().equals(limit.createdBy())) {
+            throw ApiException.forbidden("this " + limit.metric().wireName() + " limit was set by an administrator; "
+                    + "ask one to change it");
+        }
     }
 
     private void list(ServerRequest req, ServerResponse res) {

@@ -184,4 +184,37 @@ class LimitsApiTest {
         assertThat(withoutKey).extracting(l -> l.path("scope").asText()).doesNotContain("key");
         assertThat(othersKey.statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void aUserCapsTheirOwnKeyButCannotLoosenAnAdminsLimit() {
+        String keyId = TestHub.json(hub.post("/api/admin/users/" + memberId + "/access-keys", hub.ownerKey(),
+                "{\"name\":\"ci-capped\"}")).path("id").asText();
+        String own = "/api/user/access-keys/" + keyId + "/limits/";
+
+        HttpResponse<String> created = hub.put(own + "credits_per_day", memberKey, "{\"limit\":\"2.5\"}");
+        HttpResponse<String> changed = hub.put(own + "credits_per_day", memberKey, "{\"limit\":3}");
+        HttpResponse<String> byOthers = hub.put(own + "credits_per_day", hub.ownerKey(), "{\"limit\":9}");
+        HttpResponse<String> badValue = hub.put(own + "requests_per_minute", memberKey, "{\"limit\":-1}");
+        create("{\"scope\":\"key\",\"subject\":\"" + keyId + "\",\"metric\":\"requests_per_minute\",\"limit\":7}");
+        HttpResponse<String> loosen = hub.put(own + "requests_per_minute", memberKey, "{\"limit\":700}");
+        HttpResponse<String> removeAdmins = hub.delete(own + "requests_per_minute", memberKey);
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(changed.statusCode()).isEqualTo(200);
+        assertThat(TestHub.json(changed).path("limit").asText()).isEqualTo("3");
+        assertThat(byOthers.statusCode()).isEqualTo(404);
+        assertThat(badValue.statusCode()).isEqualTo(400);
+        assertThat(badValue.body()).contains("limit");
+        assertThat(loosen.statusCode()).isEqualTo(403);
+        assertThat(loosen.body()).contains("set by an administrator");
+        assertThat(removeAdmins.statusCode()).isEqualTo(403);
+        JsonNode forKey = TestHub.json(hub.get("/api/user/limits?key=" + keyId, memberKey)).path("limits");
+        assertThat(forKey).extracting(l -> l.path("metric").asText() + "=" + l.path("limit").asText())
+                .contains("credits_per_day=3", "requests_per_minute=7");
+        assertThat(hub.delete(own + "credits_per_day", memberKey).statusCode()).isEqualTo(200);
+        assertThat(TestHub.json(hub.get("/api/user/limits?key=" + keyId, memberKey)).path("limits"))
+                .extracting(l -> l.path("metric").asText()).doesNotContain("credits_per_day");
+        assertThat(TestHub.json(hub.get("/api/admin/audit?action=limit.", hub.ownerKey())).toString())
+                .contains("limit.create").contains("limit.delete");
+    }
 }
