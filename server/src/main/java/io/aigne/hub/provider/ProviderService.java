@@ -124,7 +124,7 @@ public final class ProviderService {
                 spec.enabled() == null ? current.enabled() : spec.enabled(),
                 spec.models() == null ? current.models() : checkModels(spec.models()),
                 current.source(), current.createdAt(), System.currentTimeMillis());
-        if (type == ProviderType.BEDROCK && (next.region() == null || next.region().isBlank())) {
+        if (type.needsRegion() && (next.region() == null || next.region().isBlank())) {
             throw new InvalidChange("region", "a bedrock provider needs a region, e.g. us-east-1");
         }
         AuditEvent event = AuditEvent.of(actor, "provider.update", "provider", current.id(),
@@ -393,7 +393,7 @@ public final class ProviderService {
     }
 
     private static String checkRegion(String region, ProviderType type) {
-        if (type == ProviderType.BEDROCK && (region == null || region.isBlank())) {
+        if (type.needsRegion() && (region == null || region.isBlank())) {
             throw new InvalidChange("region", "a bedrock provider needs a region, e.g. us-east-1");
         }
         return blankToNull(region);

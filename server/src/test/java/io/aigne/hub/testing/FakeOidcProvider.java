@@ -80,6 +80,19 @@ public final class FakeOidcProvider implements AutoCloseable {
         this("client_secret_basic");
     }
 
+    /**
+     * A hub that signs people in through this provider, shown on its sign-in page as "Sign in with Example ID"; add
+     * settings to it, then start it.
+     */
+    public TestHub.Builder hubBuilder() {
+        return TestHub.builder()
+                .setting("AIGNE_HUB_AUTH_OIDC_ENABLED", "true")
+                .setting("AIGNE_HUB_AUTH_OIDC_ISSUER", issuer())
+                .setting("AIGNE_HUB_AUTH_OIDC_CLIENT_ID", CLIENT_ID)
+                .setting("AIGNE_HUB_AUTH_OIDC_CLIENT_SECRET", CLIENT_SECRET)
+                .setting("AIGNE_HUB_AUTH_OIDC_DISPLAY_NAME", "Example ID");
+    }
+
     public String issuer() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }

@@ -15,6 +15,7 @@ import io.aigne.hub.provider.ProviderService.CredentialSpec;
 import io.aigne.hub.provider.ProviderService.InvalidChange;
 import io.aigne.hub.provider.ProviderService.ProviderSpec;
 import io.aigne.hub.provider.ProviderStore;
+import io.aigne.hub.provider.ProviderType;
 import io.aigne.hub.provider.ProviderAdapters;
 import io.aigne.hub.routing.CredentialHealth;
 import io.aigne.hub.routing.Outcome;
@@ -57,6 +58,7 @@ public final class ProvidersApi {
 
     public void register(HttpRules rules) {
         rules.get("/api/ai-providers/health", this::health)
+                .get("/api/ai-providers/types", this::types)
                 .get("/api/ai-providers", this::list)
                 .post("/api/ai-providers", this::create)
                 .get("/api/ai-providers/{id}", this::get)
@@ -79,6 +81,26 @@ public final class ProvidersApi {
             }
         }
         Exchange.json(res, 200, out);
+    }
+
+    /**
+     * The provider types the hub accepts, in the enum's order, with what a form needs of each: its label, the kind
+     * of credential it takes, whether a key may be left out, whether it needs a region, its default endpoint.
+     */
+    private void types(ServerRequest req, ServerResponse res) {
+        auth.requireAdmin(req);
+        ObjectNode root = Json.object();
+        ArrayNode types = root.putArray("types");
+        for (ProviderType t : ProviderType.values()) {
+            ObjectNode o = types.addObject();
+            o.put("id", t.id());
+            o.put("label", t.label());
+            o.put("credentialKind", t.credentialKind().wireName());
+            o.put("keyOptional", t.keyOptional());
+            o.put("needsRegion", t.needsRegion());
+            o.put("defaultBaseUrl", t.defaultBaseUrl().orElse(null));
+        }
+        Exchange.json(res, 200, root);
     }
 
     private void get(ServerRequest req, ServerResponse res) {

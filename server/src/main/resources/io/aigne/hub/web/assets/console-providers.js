@@ -2,7 +2,7 @@
 // weight, enable/disable, delete. Secrets go in through password fields and only ever come back masked.
 import { api, app, busy, field, fmt, h, notice, ready, render, showError, table } from './hub.js';
 import { confirmDialog, formDialog } from './widgets/dialogs.js';
-import { PROVIDER_TYPES, providerType } from './widgets/provider-types.js';
+import { providerType, providerTypes } from './widgets/provider-types.js';
 
 const root = app();
 const status = h('div', { 'aria-live': 'polite' });
@@ -16,7 +16,7 @@ function modelList(text) {
 
 /** The secret fields of a credential for a provider type: an API key, or Bedrock's access key pair. */
 function secretFields(type) {
-  if (providerType(type).keyPair) {
+  if (providerType(type).credentialKind === 'access_key_pair') {
     const id = h('input', { type: 'text', autocomplete: 'off', spellcheck: false });
     const secret = h('input', { type: 'password', autocomplete: 'new-password' });
     return {
@@ -44,7 +44,14 @@ function weightOf(input) {
 }
 
 async function addProviderDialog() {
-  const type = h('select', {}, PROVIDER_TYPES.map(t => h('option', { value: t.id }, `${t.label} (${t.id})`)));
+  let types;
+  try {
+    types = await providerTypes();
+  } catch (e) {
+    showError(status, e);
+    return;
+  }
+  const type = h('select', {}, types.map(t => h('option', { value: t.id }, `${t.label} (${t.id})`)));
   const name = h('input', { type: 'text', autocomplete: 'off', spellcheck: false, placeholder: 'openai' });
   const displayName = h('input', { type: 'text', autocomplete: 'off' });
   const baseUrl = h('input', { type: 'url', autocomplete: 'off', placeholder: 'https://api.openai.com/v1' });
@@ -58,6 +65,7 @@ async function addProviderDialog() {
   const onType = () => {
     const t = providerType(type.value);
     regionField.hidden = !t.needsRegion;
+    baseUrl.placeholder = t.defaultBaseUrl || '';
     secret = secretFields(type.value);
     render(secretBox, secret.nodes);
   };
@@ -237,7 +245,8 @@ function providerCard(p, health) {
 /** Reloads providers and health; `message` (what just changed) is announced above the list. */
 async function load(message) {
   try {
-    const [providers, health] = await Promise.all([api('/api/ai-providers'), api('/api/ai-providers/health')]);
+    const [providers, health] = await Promise.all([api('/api/ai-providers'), api('/api/ai-providers/health'),
+      providerTypes()]);
     render(listEl, providers.length === 0
       ? h('p', { class: 'muted' }, 'No providers yet. Add one to start routing calls.')
       : providers.map(p => providerCard(p, health.providers)));

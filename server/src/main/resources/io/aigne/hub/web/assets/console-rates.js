@@ -3,7 +3,7 @@
 // quote prices; the hub stores credits per token, converted exactly by rate-format.js.
 import { ApiError, api, app, busy, field, fmt, h, notice, ready, render, showError, table } from './hub.js';
 import { confirmDialog, formDialog } from './widgets/dialogs.js';
-import { PROVIDER_TYPES } from './widgets/provider-types.js';
+import { providerTypes } from './widgets/provider-types.js';
 import { credits, perMillion, perToken } from './widgets/rate-format.js';
 
 const PAGE_SIZE = 50;
@@ -103,11 +103,12 @@ function rateInput(value) {
 /** Adds a rate (`rate` null) or edits one: prices per million tokens / per image / per second, deprecation. */
 async function rateDialog(rate) {
   const editing = !!rate;
-  let owners = PROVIDER_TYPES.map(t => ({ value: t.id, label: `${t.id} (default of every ${t.id} provider)` }));
+  let owners = [];
   if (!editing) {
     try {
-      const providers = await api('/api/ai-providers');
-      owners = [...providers.map(p => ({ value: p.name, label: `${p.name} (provider)` })), ...owners];
+      const [providers, types] = await Promise.all([api('/api/ai-providers'), providerTypes()]);
+      owners = [...providers.map(p => ({ value: p.name, label: `${p.name} (provider)` })),
+        ...types.map(t => ({ value: t.id, label: `${t.id} (default of every ${t.id} provider)` }))];
     } catch (e) {
       showError(status, e);
       return;
@@ -264,11 +265,13 @@ function bulkMarginCard() {
 }
 
 function importCard() {
-  const boxes = PROVIDER_TYPES.map(t => h('input', { type: 'checkbox', value: t.id }));
+  const typeBoxes = h('div', { class: 'type-boxes' });
   const result = h('div', { 'aria-live': 'polite' });
+  providerTypes().then(types => render(typeBoxes, types.map(t =>
+    h('label', {}, h('input', { type: 'checkbox', value: t.id }), ` ${t.id}`))), e => showError(result, e));
   const previewButton = h('button', { type: 'button', class: 'secondary' }, 'Preview import');
   const body = () => {
-    const chosen = boxes.filter(b => b.checked).map(b => b.value);
+    const chosen = [...typeBoxes.querySelectorAll('input:checked')].map(b => b.value);
     return chosen.length ? { providers: chosen } : {};
   };
   previewButton.addEventListener('click', () => busy(previewButton, async () => {
@@ -307,7 +310,7 @@ function importCard() {
     h('p', { class: 'muted' }, 'Creates missing rates and updates catalogue rates from the bundled price list; '
       + 'rates set by hand are never changed. Preview first: nothing is written until you apply.'),
     h('fieldset', {}, h('legend', {}, 'Provider types (none ticked: all)'),
-      h('div', { class: 'type-boxes' }, boxes.map(b => h('label', {}, b, ` ${b.value}`)))),
+      typeBoxes),
     h('div', { class: 'actions' }, previewButton),
     result);
 }
@@ -318,5 +321,6 @@ render(root,
     h('div', { class: 'shrink' }, h('button', { type: 'button', onclick: () => rateDialog(null) }, 'Add rate'))),
   status, countEl, tableEl, pagerEl,
   bulkMarginCard(), importCard());
-await loadRates(1);
+// The import card's type boxes come with the types; the page is ready once both are drawn.
+await Promise.all([loadRates(1), providerTypes().catch(() => null)]);
 ready();

@@ -1,7 +1,8 @@
 // Settings (owners and admins): billing, the playground's guest access, hub-wide IP rules and limits. Every value
 // is checked by the hub's API; its messages, which name the setting, are shown as they come.
 import { api, app, h, render, ready, table, field, busy, fmt, notice, showError } from './hub.js';
-import { confirmAction } from './widgets/confirm.js';
+import { addOrEdit } from './widgets/add-or-edit.js';
+import { confirmDialog } from './widgets/dialogs.js';
 import { offerForce } from './widgets/lock-out.js';
 import { limitsEditor } from './widgets/limits.js';
 
@@ -119,31 +120,18 @@ function ipRulesCard() {
   const action = h('select', { name: 'action' }, h('option', { value: 'allow' }, 'Allow'), h('option', { value: 'deny' }, 'Deny'));
   const cidr = h('input', { type: 'text', name: 'cidr', autocomplete: 'off', placeholder: '203.0.113.0/24' });
   const note = h('input', { type: 'text', name: 'note', autocomplete: 'off' });
-  const legend = h('legend', {}, 'Add a rule');
-  const submit = h('button', { type: 'submit' }, 'Add rule');
-  const cancel = h('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => reset() }, 'Cancel');
-  const form = h('form', { novalidate: true }, h('fieldset', {}, legend,
+  const mode = addOrEdit({ adding: 'Add a rule', add: 'Add rule', save: 'Save rule' });
+  const { submit } = mode;
+  const form = h('form', { novalidate: true }, h('fieldset', {}, mode.legend,
     h('div', { class: 'row' }, field('Action', action), field('Network (CIDR)', cidr, 'An address or network, IPv4 or IPv6'),
       field('Note', note)),
-    h('div', { class: 'actions' }, submit, cancel)));
-  let editing = null;
-
-  function reset() {
-    editing = null;
-    form.reset();
-    legend.textContent = 'Add a rule';
-    submit.textContent = 'Add rule';
-    cancel.hidden = true;
-  }
+    h('div', { class: 'actions' }, submit, mode.cancel)));
 
   function edit(rule) {
-    editing = rule;
+    mode.edit(rule, `Edit rule: ${rule.action} ${rule.cidr}`);
     action.value = rule.action;
     cidr.value = rule.cidr;
     note.value = rule.note || '';
-    legend.textContent = `Edit rule: ${rule.action} ${rule.cidr}`;
-    submit.textContent = 'Save rule';
-    cancel.hidden = false;
     render(error);
     action.focus();
   }
@@ -151,11 +139,11 @@ function ipRulesCard() {
   form.addEventListener('submit', e => {
     e.preventDefault();
     const body = { action: action.value, cidr: cidr.value.trim(), note: note.value.trim() || null };
-    const send = force => (editing
-      ? api(`/api/admin/ip-rules/${encodeURIComponent(editing.id)}`, { method: 'PUT', body, query: force ? { force: 'true' } : undefined })
+    const send = force => (mode.editing
+      ? api(`/api/admin/ip-rules/${encodeURIComponent(mode.editing.id)}`, { method: 'PUT', body, query: force ? { force: 'true' } : undefined })
       : api('/api/admin/ip-rules', { method: 'POST', body, query: force ? { force: 'true' } : undefined }));
     const done = async () => {
-      reset();
+      mode.reset();
       render(error);
       await load();
     };
@@ -171,7 +159,8 @@ function ipRulesCard() {
   });
 
   async function remove(rule, button) {
-    if (!(await confirmAction(`Delete the rule to ${rule.action} ${rule.cidr}?`, 'Delete rule'))) return;
+    if (!(await confirmDialog({ message: `Delete the rule to ${rule.action} ${rule.cidr}?`, confirmLabel: 'Delete rule',
+      danger: true }))) return;
     const send = force => api(`/api/admin/ip-rules/${encodeURIComponent(rule.id)}`, { method: 'DELETE', query: force ? { force: 'true' } : undefined });
     await busy(button, async () => {
       try {
@@ -180,7 +169,7 @@ function ipRulesCard() {
         if (offerForce(error, err, 'Delete anyway', async () => { await send(true); await load(); })) return;
         throw err;
       }
-      if (editing && editing.id === rule.id) reset();
+      if (mode.editing && mode.editing.id === rule.id) mode.reset();
       await load();
     }, error);
   }

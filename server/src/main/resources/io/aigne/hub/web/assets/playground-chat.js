@@ -3,7 +3,7 @@
 // markdown as they arrive. Each conversation is saved for the user after every finished or stopped reply.
 import { ApiError, api, app, field, h, notice, ready, render, sessionHeaders, showError } from './hub.js';
 import { modelPicker } from './widgets/models.js';
-import { playgroundOpen } from './widgets/playground-access.js';
+import { openPlayground } from './widgets/playground-access.js';
 import { readEvents } from './widgets/sse.js';
 import { statsLine } from './widgets/stats.js';
 import { conversationList } from './widgets/conversation-list.js';
@@ -284,17 +284,11 @@ async function start() {
   const chat = h('section', { class: 'chat-main', 'aria-label': 'Chat' }, settings, transcript, errors, composer);
   render(root, h('div', { class: 'playground-chat' }, chat, list.element));
   drawTranscript();
-  try {
-    if (!(await playgroundOpen(errors))) {
-      composer.querySelectorAll('textarea, button').forEach(c => { c.disabled = true; });
-      return;
-    }
+  await openPlayground(errors, composer, async () => {
     await Promise.all([picker.load(), list.reload()]);
     const wanted = new URLSearchParams(location.search).get('c');
     if (wanted) await openConversation(wanted);
-  } catch (e) {
-    showError(errors, e);
-  }
+  });
 }
 
 start().finally(ready);

@@ -2,7 +2,7 @@
 // vectors' size and first values, how alike the texts are (cosine similarity, every pair), tokens and latency.
 import { api, app, field, fmt, h, ready, render, showError, table } from './hub.js';
 import { modelPicker } from './widgets/models.js';
-import { playgroundOpen } from './widgets/playground-access.js';
+import { openPlayground } from './widgets/playground-access.js';
 import { statsLine } from './widgets/stats.js';
 
 const MAX_LINES = 20;
@@ -82,15 +82,7 @@ function similarity(a, b) {
 
 async function start() {
   render(root, form, output);
-  try {
-    if (!(await playgroundOpen(errors))) {
-      form.querySelectorAll('textarea, select, button').forEach(c => { c.disabled = true; });
-      return;
-    }
-    await picker.load();
-  } catch (e) {
-    showError(errors, e);
-  }
+  await openPlayground(errors, form, () => picker.load());
 }
 
 start().finally(ready);

@@ -2,7 +2,7 @@
 // collect in a gallery, newest first, for as long as the page stays open (nothing is stored for the user).
 import { ApiError, api, app, field, fmt, h, ready, render, showError } from './hub.js';
 import { modelPicker } from './widgets/models.js';
-import { playgroundOpen } from './widgets/playground-access.js';
+import { openPlayground } from './widgets/playground-access.js';
 import { statsLine } from './widgets/stats.js';
 
 const root = app();
@@ -72,15 +72,7 @@ function blobUrl(base64, type) {
 
 async function start() {
   render(root, form, status, h('h2', {}, 'Gallery'), gallery);
-  try {
-    if (!(await playgroundOpen(errors))) {
-      form.querySelectorAll('textarea, input, select, button').forEach(c => { c.disabled = true; });
-      return;
-    }
-    await picker.load();
-  } catch (e) {
-    showError(errors, e);
-  }
+  await openPlayground(errors, form, () => picker.load());
 }
 
 start().finally(ready);

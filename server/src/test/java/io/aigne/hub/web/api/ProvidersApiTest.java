@@ -4,6 +4,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.aigne.hub.auth.Role;
+import io.aigne.hub.provider.ProviderType;
 import io.aigne.hub.testing.FakeAnthropicProvider;
 import io.aigne.hub.testing.FakeBedrockProvider;
 import io.aigne.hub.testing.FakeOpenAiProvider;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 import java.net.http.HttpResponse;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -87,6 +90,35 @@ class ProvidersApiTest {
         assertThat(hub.post("/v1/chat/completions", hub.ownerKey(),
                 "{\"model\":\"acme/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").statusCode())
                 .isEqualTo(404);
+    }
+
+    @Test
+    void theProviderTypesAreListedForAdminsInTheEnumsOrder() {
+        HttpResponse<String> answer = hub.get("/api/ai-providers/types", hub.ownerKey());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        JsonNode types = TestHub.json(answer).path("types");
+        assertThat(types.findValuesAsText("id"))
+                .containsExactlyElementsOf(Arrays.stream(ProviderType.values()).map(ProviderType::id).toList());
+        assertThat(types.findValuesAsText("label")).containsExactly("OpenAI", "Anthropic", "Google Gemini",
+                "DeepSeek", "xAI", "Doubao", "Ideogram", "Amazon Bedrock", "OpenRouter", "Poe", "Ollama", "LM Studio");
+
+        JsonNode openai = types.get(0);
+        assertThat(openai.path("credentialKind").asText()).isEqualTo("api_key");
+        assertThat(openai.path("keyOptional").asBoolean()).isFalse();
+        assertThat(openai.path("needsRegion").asBoolean()).isFalse();
+        assertThat(openai.path("defaultBaseUrl").asText()).isEqualTo("https://api.openai.com/v1");
+        JsonNode bedrock = types.get(ProviderType.BEDROCK.ordinal());
+        assertThat(bedrock.path("credentialKind").asText()).isEqualTo("access_key_pair");
+        assertThat(bedrock.path("needsRegion").asBoolean()).isTrue();
+        assertThat(bedrock.path("defaultBaseUrl").isNull()).isTrue();
+        JsonNode ollama = types.get(ProviderType.OLLAMA.ordinal());
+        assertThat(ollama.path("keyOptional").asBoolean()).isTrue();
+        assertThat(ollama.path("defaultBaseUrl").asText()).isEqualTo("http://127.0.0.1:11434/v1");
+
+        String member = hub.hub().users().create("types-member", null, null, Role.MEMBER).id();
+        String memberKey = hub.hub().keys().issue(member, "types", null).secret();
+        assertThat(hub.get("/api/ai-providers/types", memberKey).statusCode()).isEqualTo(403);
+        assertThat(hub.get("/api/ai-providers/types", null).statusCode()).isEqualTo(401);
     }
 
     @Test

@@ -1,18 +1,18 @@
 package io.aigne.hub.web.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import io.aigne.hub.auth.Role;
 import io.aigne.hub.auth.User;
+import io.aigne.hub.testing.BrowserHarness;
 import io.aigne.hub.testing.Chromium;
 import io.aigne.hub.testing.FakeOpenAiProvider;
 import io.aigne.hub.testing.TestHub;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.URI;
@@ -26,77 +26,59 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** "My access keys" in a real browser: a member's key, its secret shown once, used from Java, revoked. */
 class AccessKeysBrowserTest {
-    private static Chromium chromium;
-    private static FakeOpenAiProvider openai;
+    @RegisterExtension
+    static final BrowserHarness browser = new BrowserHarness();
     private static TestHub hub;
     private static User mia;
 
     @BeforeAll
     static void start() {
-        chromium = Chromium.launch();
-        openai = FakeOpenAiProvider.start();
-        hub = TestHub.builder().openAiProvider("openai", "openai", openai.baseUrl(), List.of(), "sk-ok-keys").start();
-        mia = Chromium.user(hub, "mia", Role.MEMBER);
-        Chromium.user(hub, "noah", Role.MEMBER);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (hub != null) {
-            hub.close();
-        }
-        if (openai != null) {
-            openai.close();
-        }
-        if (chromium != null) {
-            chromium.close();
-        }
+        FakeOpenAiProvider openai = browser.own(FakeOpenAiProvider.start());
+        hub = browser.start(TestHub.builder().openAiProvider("openai", "openai", openai.baseUrl(), List.of(), "sk-ok-keys"));
+        mia = browser.user("mia", Role.MEMBER);
+        browser.user("noah", Role.MEMBER);
     }
 
     @Test
     void aMemberCreatesAKeySeesItsSecretOnceUsesItAndRevokesIt() throws Exception {
-        try (BrowserContext context = chromium.desktop(hub.baseUrl())) {
-            Page page = context.newPage();
-            Chromium.signIn(page, "mia", "/account/keys");
-            Chromium.awaitReady(page);
-            assertThat(page.getByText("No access keys yet.")).isVisible();
+        Page page = browser.signIn("mia", "/account/keys");
+        assertThat(page.getByText("No access keys yet.")).isVisible();
 
-            page.getByLabel("Key name").fill("laptop");
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create key")).click();
-            Locator secretBox = page.locator(".secret-once");
-            assertThat(secretBox).isVisible();
-            String secret = secretBox.textContent().trim();
-            assertThat(page.getByText("it will not be shown again")).isVisible();
-            assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Copy"))).isVisible();
-            Locator row = page.locator("tbody tr").filter(new Locator.FilterOptions().setHasText("laptop"));
-            assertThat(row).containsText("Never");
-            assertThat(row).containsText("Any address");
-            Chromium.screenshot(page, "account-keys-desktop");
+        page.getByLabel("Key name").fill("laptop");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create key")).click();
+        Locator secretBox = page.locator(".secret-once");
+        assertThat(secretBox).isVisible();
+        String secret = secretBox.textContent().trim();
+        assertThat(page.getByText("it will not be shown again")).isVisible();
+        assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Copy"))).isVisible();
+        Locator row = page.locator("tbody tr").filter(new Locator.FilterOptions().setHasText("laptop"));
+        assertThat(row).containsText("Never");
+        assertThat(row).containsText("Any address");
+        browser.screenshot(page, "account-keys-desktop");
 
-            page.reload();
-            Chromium.awaitReady(page);
-            assertThat(page.locator("tbody tr").filter(new Locator.FilterOptions().setHasText("laptop"))).hasCount(1);
-            assertThat(page.locator(".secret-once")).hasCount(0);
-            org.assertj.core.api.Assertions.assertThat(page.content()).doesNotContain(secret);
+        page.reload();
+        Chromium.awaitReady(page);
+        assertThat(page.locator("tbody tr").filter(new Locator.FilterOptions().setHasText("laptop"))).hasCount(1);
+        assertThat(page.locator(".secret-once")).hasCount(0);
+        org.assertj.core.api.Assertions.assertThat(page.content()).doesNotContain(secret);
 
-            HttpResponse<String> answer = chat(secret);
-            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-            assertThat(TestHub.json(answer).at("/choices/0/message/content").asText()).startsWith("Hello from fake");
+        HttpResponse<String> answer = chat(secret);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(TestHub.json(answer).at("/choices/0/message/content").asText()).startsWith("Hello from fake");
 
-            hub.hub().keys().flushLastUsed(); // the hub writes last-used times in the background, this at once
-            page.reload();
-            Chromium.awaitReady(page);
-            assertThat(page.locator("tbody tr").filter(new Locator.FilterOptions().setHasText("laptop")))
-                    .not().containsText("Never");
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Revoke key laptop")).click();
-            Locator dialog = page.getByRole(AriaRole.DIALOG);
-            assertThat(dialog).containsText("Programs using it stop working at once");
-            dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Revoke key")).click();
-            assertThat(page.getByText("No access keys yet.")).isVisible();
-            assertThat(page.getByText("Show 1 revoked")).isVisible();
+        hub.hub().keys().flushLastUsed(); // the hub writes last-used times in the background, this at once
+        page.reload();
+        Chromium.awaitReady(page);
+        assertThat(page.locator("tbody tr").filter(new Locator.FilterOptions().setHasText("laptop")))
+                .not().containsText("Never");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Revoke key laptop")).click();
+        Locator dialog = page.getByRole(AriaRole.DIALOG);
+        assertThat(dialog).containsText("Programs using it stop working at once");
+        dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Revoke key")).click();
+        assertThat(page.getByText("No access keys yet.")).isVisible();
+        assertThat(page.getByText("Show 1 revoked")).isVisible();
 
-            assertThat(chat(secret).statusCode()).isEqualTo(401);
-        }
+        assertThat(chat(secret).statusCode()).isEqualTo(401);
     }
 
     @Test
@@ -107,43 +89,35 @@ class AccessKeysBrowserTest {
                 + key.path("id").asText() + "\",\"metric\":\"requests_per_minute\",\"limit\":60}");
         assertThat(limit.statusCode()).as(limit.body()).isEqualTo(201);
 
-        try (BrowserContext context = chromium.phone(hub.baseUrl())) {
-            Page page = context.newPage();
-            Chromium.signIn(page, "mia", "/account/keys");
-            Chromium.awaitReady(page);
-            Locator row = page.locator("tbody tr").filter(new Locator.FilterOptions().setHasText("ci-runner"));
-            assertThat(row).containsText("60 requests / minute");
-            assertThat(page.getByText("you can see them here but not change them")).isVisible();
+        Page page = browser.signInOnPhone("mia", "/account/keys");
+        Locator row = page.locator("tbody tr").filter(new Locator.FilterOptions().setHasText("ci-runner"));
+        assertThat(row).containsText("60 requests / minute");
+        assertThat(page.getByText("you can see them here but not change them")).isVisible();
 
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Edit key ci-runner")).click();
-            Locator dialog = page.getByRole(AriaRole.DIALOG);
-            dialog.getByLabel("Key name").fill("build-server");
-            dialog.getByLabel("Only from networks").fill("10.0.0.0/8");
-            dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save")).click();
-            Locator renamed = page.locator("tbody tr").filter(new Locator.FilterOptions().setHasText("build-server"));
-            assertThat(renamed).containsText("10.0.0.0/8");
-            assertThat(renamed).containsText("60 requests / minute");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Edit key ci-runner")).click();
+        Locator dialog = page.getByRole(AriaRole.DIALOG);
+        dialog.getByLabel("Key name").fill("build-server");
+        dialog.getByLabel("Only from networks").fill("10.0.0.0/8");
+        dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save")).click();
+        Locator renamed = page.locator("tbody tr").filter(new Locator.FilterOptions().setHasText("build-server"));
+        assertThat(renamed).containsText("10.0.0.0/8");
+        assertThat(renamed).containsText("60 requests / minute");
 
-            page.getByLabel("Key name").fill("bad-net");
-            page.getByLabel("Only from networks (optional)").fill("not-a-network");
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create key")).click();
-            assertThat(page.getByRole(AriaRole.ALERT)).containsText("ipAllow[0]");
-            assertThat(page.locator(".secret-once")).hasCount(0);
-            Chromium.screenshot(page, "account-keys-phone");
-        }
+        page.getByLabel("Key name").fill("bad-net");
+        page.getByLabel("Only from networks (optional)").fill("not-a-network");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create key")).click();
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("ipAllow[0]");
+        assertThat(page.locator(".secret-once")).hasCount(0);
+        browser.screenshot(page, "account-keys-phone");
         JsonNode keys = TestHub.json(hub.get("/api/admin/users/" + mia.id() + "/access-keys", hub.ownerKey()));
         assertThat(keys.findValuesAsText("name")).contains("build-server").doesNotContain("ci-runner", "bad-net");
     }
 
     @Test
     void aMembersKeysAreTheirOwn() {
-        try (BrowserContext context = chromium.desktop(hub.baseUrl())) {
-            Page page = context.newPage();
-            Chromium.signIn(page, "noah", "/account/keys");
-            Chromium.awaitReady(page);
-            assertThat(page.getByText("No access keys yet.")).isVisible();
-            assertThat(page.locator("tbody tr")).hasCount(0);
-        }
+        Page page = browser.signIn("noah", "/account/keys");
+        assertThat(page.getByText("No access keys yet.")).isVisible();
+        assertThat(page.locator("tbody tr")).hasCount(0);
     }
 
     private static HttpResponse<String> chat(String key) throws IOException, InterruptedException {

@@ -2,7 +2,6 @@ package io.aigne.hub.web.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.APIResponse;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
@@ -11,6 +10,7 @@ import io.aigne.hub.auth.User;
 import io.aigne.hub.billing.ModelRate;
 import io.aigne.hub.billing.RateStore;
 import io.aigne.hub.store.Ids;
+import io.aigne.hub.testing.BrowserHarness;
 import io.aigne.hub.testing.Chromium;
 import io.aigne.hub.testing.FakeOpenAiProvider;
 import io.aigne.hub.testing.TestHub;
@@ -18,10 +18,9 @@ import io.aigne.hub.usage.CallRecord;
 import io.aigne.hub.usage.CallStatus;
 import io.aigne.hub.usage.CallType;
 import io.aigne.hub.usage.Usage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
@@ -36,25 +35,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  * an admin's grant of 100) and two calls written to the ledger directly (a failed one and a streamed one of an app).
  */
 class AnalyticsBrowserTest {
-    private static FakeOpenAiProvider openai;
+    @RegisterExtension
+    static final BrowserHarness browser = new BrowserHarness();
     private static TestHub hub;
-    private static Chromium chromium;
-    private BrowserContext context;
 
     @BeforeAll
     static void start() throws Exception {
-        chromium = Chromium.launch();
-        openai = FakeOpenAiProvider.start();
-        hub = TestHub.builder().setting("AIGNE_HUB_BILLING_ENABLED", "true")
-                .openAiProvider("openai", "openai", openai.baseUrl(), List.of(), "sk-test-analytics")
-                .start();
+        FakeOpenAiProvider openai = browser.own(FakeOpenAiProvider.start());
+        hub = browser.start(TestHub.builder().setting("AIGNE_HUB_BILLING_ENABLED", "true")
+                .openAiProvider("openai", "openai", openai.baseUrl(), List.of(), "sk-test-analytics"));
         // One credit per output token (max_tokens keeps the hold within the grant): the fake answers 7 completion tokens (11 prompt tokens), so a call costs 7.
         RateStore rates = hub.hub().billing().rates().store();
         rates.save(ModelRate.tokens("openai", "gpt-4o-mini", CallType.CHAT, BigDecimal.ZERO, BigDecimal.ONE));
         hub.hub().billing().rates().reload();
 
-        User ada = Chromium.user(hub, "ada", Role.ADMIN);
-        User max = Chromium.user(hub, "max", Role.MEMBER);
+        User ada = browser.user("ada", Role.ADMIN);
+        User max = browser.user("max", Role.MEMBER);
         HttpResponse<String> grant = hub.post("/api/admin/credits/grants", hub.ownerKey(),
                 "{\"user\":\"max\",\"amount\":\"100\",\"expiresInDays\":30,\"description\":\"welcome\"}");
         assertThat(grant.statusCode()).isEqualTo(201);
@@ -84,41 +80,13 @@ class AnalyticsBrowserTest {
         }
     }
 
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
-        if (openai != null) {
-            openai.close();
-        }
-    }
-
-    @AfterEach
-    void closeContext() {
-        if (context != null) {
-            context.close();
-        }
-    }
-
-    private Page signedIn(String user, String path, boolean phone) {
-        context = phone ? chromium.phone(hub.baseUrl()) : chromium.desktop(hub.baseUrl());
-        Page page = context.newPage();
-        Chromium.signIn(page, user, path);
-        Chromium.awaitReady(page);
-        return page;
-    }
-
     private static Locator stat(Page page, String label) {
         return page.locator(".stat:has(.label:text-is(\"" + label + "\")) .value");
     }
 
     @Test
     void theOverviewShowsWhatTheLedgerRecorded() {
-        Page page = signedIn("ada", "/console", false);
+        Page page = browser.signIn("ada", "/console");
         JsonNode totals = TestHub.json(hub.get("/api/usage/summary?allUsers=true&timeRange=1", hub.ownerKey()))
                 .path("totals");
 
@@ -138,7 +106,7 @@ class AnalyticsBrowserTest {
                 "36", "14");
         assertThat(page.locator("section:has(h2:text-is(\"Top providers\")) tbody tr").first().textContent())
                 .contains("openai").contains("100.0 %");
-        Chromium.screenshot(page, "console-overview");
+        browser.screenshot(page, "console-overview");
     }
 
     /** Percentiles as the cards show them (the hub's histogram estimates, so taken from the API, not the test). */
@@ -148,7 +116,7 @@ class AnalyticsBrowserTest {
 
     @Test
     void usageChartsHistoryDetailAndCsvExportFollowTheFilters() {
-        Page page = signedIn("ada", "/console/usage", false);
+        Page page = browser.signIn("ada", "/console/usage");
 
         assertThat(page.locator(".chart-box canvas").count()).isEqualTo(2);
         Locator rows = page.locator(".call-history tbody tr");
@@ -164,7 +132,7 @@ class AnalyticsBrowserTest {
         assertThat(detail(dialog, "Credits")).isEqualTo("7");
         assertThat(detail(dialog, "Model answered")).isNotBlank();
         assertThat(detail(dialog, "Access key")).isNotEqualTo("–");
-        Chromium.screenshot(page, "console-usage-detail");
+        browser.screenshot(page, "console-usage-detail");
         dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Close")).click();
 
         page.getByLabel("Status").selectOption("failed");
@@ -180,7 +148,7 @@ class AnalyticsBrowserTest {
         assertThat(lines[0]).startsWith("Timestamp,Request ID,User DID");
         assertThat(lines).hasSize(2);
         assertThat(lines[1]).contains("failed");
-        Chromium.screenshot(page, "console-usage");
+        browser.screenshot(page, "console-usage");
     }
 
     private static String detail(Locator dialog, String term) {
@@ -189,7 +157,7 @@ class AnalyticsBrowserTest {
 
     @Test
     void projectsListAppsWithTheirTotalsAndRecentCalls() {
-        Page page = signedIn("ada", "/console/projects", false);
+        Page page = browser.signIn("ada", "/console/projects");
 
         assertThat(page.locator(".chart-box canvas").count()).isEqualTo(1);
         Locator app = page.locator("tbody tr").filter(new Locator.FilterOptions().setHasText("app-x"));
@@ -198,12 +166,12 @@ class AnalyticsBrowserTest {
         app.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("app-x")).click();
         page.waitForFunction("() => document.querySelectorAll('.call-history tbody tr').length === 2");
         assertThat(page.locator(".history-head h2").textContent()).isEqualTo("Recent calls of app-x");
-        Chromium.screenshot(page, "console-projects");
+        browser.screenshot(page, "console-projects");
     }
 
     @Test
     void theAuditLogListsTheGrantWithItsChange() {
-        Page page = signedIn("ada", "/console/audit", false);
+        Page page = browser.signIn("ada", "/console/audit");
 
         page.getByLabel("Action").fill("credit.");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Apply filters")).click();
@@ -213,12 +181,12 @@ class AnalyticsBrowserTest {
         row.getByRole(AriaRole.BUTTON).click();
         Locator after = page.locator("dialog section:has(h3:text-is(\"After\")) pre");
         assertThat(after.textContent()).contains("\"amount\": \"100\"").contains("welcome");
-        Chromium.screenshot(page, "console-audit");
+        browser.screenshot(page, "console-audit");
     }
 
     @Test
     void myCreditsShowTheBalanceAfterTheGrantAndTheDaysItLasts() {
-        Page page = signedIn("max", "/account/credits", false);
+        Page page = browser.signIn("max", "/account/credits");
 
         assertThat(stat(page, "Balance").textContent()).isEqualTo("86");
         assertThat(stat(page, "Held by calls in flight").textContent()).isEqualTo("0");
@@ -234,7 +202,7 @@ class AnalyticsBrowserTest {
                 .containsExactly("openai/gpt-4o-mini", "openai/gpt-4o-mini");
         // Payments are not configured and no purchase URL is set: there is nowhere to buy credits.
         assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Buy credits")).count()).isZero();
-        Chromium.screenshot(page, "account-credits");
+        browser.screenshot(page, "account-credits");
     }
 
     @Test
@@ -243,14 +211,14 @@ class AnalyticsBrowserTest {
         assertThat(hub.put(settings, hub.ownerKey(), "{\"purchaseUrl\":\"https://shop.example.com/credits\"}")
                 .statusCode()).isEqualTo(200);
         try {
-            Page page = signedIn("max", "/account/credits", true);
+            Page page = browser.signInOnPhone("max", "/account/credits");
 
             assertThat(stat(page, "Balance").textContent()).isEqualTo("86");
             assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Buy credits"))
                     .getAttribute("href")).isEqualTo("https://shop.example.com/credits");
             assertThat((Boolean) page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
                     .isTrue();
-            Chromium.screenshot(page, "account-credits-phone");
+            browser.screenshot(page, "account-credits-phone");
         } finally {
             assertThat(hub.put(settings, hub.ownerKey(), "{\"purchaseUrl\":\"\"}").statusCode()).isEqualTo(200);
         }
@@ -258,8 +226,7 @@ class AnalyticsBrowserTest {
 
     @Test
     void membersAreRefusedTheUsagePage() {
-        context = chromium.desktop(hub.baseUrl());
-        Page page = context.newPage();
+        Page page = browser.page();
         Chromium.signIn(page, "max", "/console/usage");
 
         assertThat(page.textContent("main")).contains("This page is for owners and admins; your role is member");

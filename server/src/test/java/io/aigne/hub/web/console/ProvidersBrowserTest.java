@@ -1,19 +1,17 @@
 package io.aigne.hub.web.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import io.aigne.hub.auth.Role;
-import io.aigne.hub.testing.Chromium;
+import io.aigne.hub.testing.BrowserHarness;
 import io.aigne.hub.testing.FakeOpenAiProvider;
 import io.aigne.hub.testing.TestHub;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 
@@ -23,40 +21,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The providers page in a real browser: an admin adds a provider that then serves calls, and manages its keys. */
 class ProvidersBrowserTest {
     private static final String SECRET = "sk-ok-browser-secret-4242";
+    @RegisterExtension
+    static final BrowserHarness browser = new BrowserHarness();
     private static FakeOpenAiProvider fake;
     private static TestHub hub;
-    private static Chromium chromium;
-    private BrowserContext context;
     private Page page;
 
     @BeforeAll
     static void start() {
-        fake = FakeOpenAiProvider.start();
-        hub = TestHub.builder().start();
-        Chromium.user(hub, "ada", Role.ADMIN);
-        chromium = Chromium.launch();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        hub.close();
-        fake.close();
+        fake = browser.own(FakeOpenAiProvider.start());
+        hub = browser.start(TestHub.builder());
+        browser.user("ada", Role.ADMIN);
     }
 
     @BeforeEach
     void signIn() {
-        context = chromium.desktop(hub.baseUrl());
-        page = context.newPage();
-        Chromium.signIn(page, "ada", "/console/providers");
-        Chromium.awaitReady(page);
-    }
-
-    @AfterEach
-    void close() {
-        context.close();
+        page = browser.signIn("ada", "/console/providers");
     }
 
     private Locator button(Locator in, String name) {
@@ -108,7 +88,7 @@ class ProvidersBrowserTest {
         assertThat(chat("acme/gpt-4o-mini").statusCode()).isNotEqualTo(200);
         button(acme, "Enable provider").click();
         assertThat(acme.locator("h2 .badge.ok")).hasText("enabled");
-        Chromium.screenshot(page, "console-providers");
+        browser.screenshot(page, "console-providers");
 
         fake.clearRequests();
         HttpResponse<String> call = chat("acme/gpt-4o-mini");
@@ -172,21 +152,14 @@ class ProvidersBrowserTest {
     @Test
     void thePageWorksAtPhoneSize() {
         addProvider("pocket", "sk-ok-pocket");
-        BrowserContext phone = chromium.phone(hub.baseUrl());
-        try {
-            Page small = phone.newPage();
-            Chromium.signIn(small, "ada", "/console/providers");
-            Chromium.awaitReady(small);
-            Locator pocket = small.locator("section.provider[data-provider=pocket]");
-            assertThat(pocket).containsText("pocket");
-            assertThat(pocket.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add credential")))
-                    .isVisible();
-            Object overflow = small.evaluate("document.documentElement.scrollWidth > window.innerWidth");
-            assertThat(overflow).isEqualTo(false);
-            Chromium.screenshot(small, "console-providers-phone");
-        } finally {
-            phone.close();
-        }
+        Page small = browser.signInOnPhone("ada", "/console/providers");
+        Locator pocket = small.locator("section.provider[data-provider=pocket]");
+        assertThat(pocket).containsText("pocket");
+        assertThat(pocket.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add credential")))
+                .isVisible();
+        Object overflow = small.evaluate("document.documentElement.scrollWidth > window.innerWidth");
+        assertThat(overflow).isEqualTo(false);
+        browser.screenshot(small, "console-providers-phone");
     }
 
     private static HttpResponse<String> chat(String model) {

@@ -1,19 +1,18 @@
 package io.aigne.hub.web.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import io.aigne.hub.auth.Role;
+import io.aigne.hub.testing.BrowserHarness;
 import io.aigne.hub.testing.Chromium;
 import io.aigne.hub.testing.FakeOpenAiProvider;
 import io.aigne.hub.testing.TestHub;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Locale;
@@ -29,43 +28,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RatesBrowserTest {
     private static final String ACME_CHAT_RATES = "/api/ai-providers/model-rates?provider=acme&model=acme-chat";
-    private static FakeOpenAiProvider fake;
+    @RegisterExtension
+    static final BrowserHarness browser = new BrowserHarness();
     private static TestHub hub;
-    private static Chromium chromium;
-    private BrowserContext context;
     private Page page;
 
     @BeforeAll
     static void start() {
-        fake = FakeOpenAiProvider.start();
-        hub = TestHub.builder()
+        FakeOpenAiProvider fake = browser.own(FakeOpenAiProvider.start());
+        hub = browser.start(TestHub.builder()
                 .openAiProvider("openai", "openai", fake.baseUrl(), List.of("gpt-4o-mini"), "sk-ok-rates")
-                .openAiProvider("acme", "openai", fake.baseUrl(), List.of("acme-chat"), "sk-ok-acme")
-                .start();
-        Chromium.user(hub, "ada", Role.ADMIN);
-        chromium = Chromium.launch();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        hub.close();
-        fake.close();
+                .openAiProvider("acme", "openai", fake.baseUrl(), List.of("acme-chat"), "sk-ok-acme"));
+        browser.user("ada", Role.ADMIN);
     }
 
     @BeforeEach
     void signIn() {
-        context = chromium.desktop(hub.baseUrl());
-        page = context.newPage();
-        Chromium.signIn(page, "ada", "/console/rates");
-        Chromium.awaitReady(page);
-    }
-
-    @AfterEach
-    void close() {
-        context.close();
+        page = browser.signIn("ada", "/console/rates");
     }
 
     private static Locator button(Locator in, String name) {
@@ -122,29 +101,24 @@ class RatesBrowserTest {
         assertThat(dialog()).containsText("manual update");
         assertThat(dialog()).containsText("in 3, out 10");
         button(dialog(), "Close").click();
-        Chromium.screenshot(page, "console-rates");
+        browser.screenshot(page, "console-rates");
 
-        BrowserContext visitor = chromium.desktop(hub.baseUrl());
-        try {
-            Page pricing = visitor.newPage();
-            pricing.navigate("/pricing");
-            Chromium.awaitReady(pricing);
-            Locator section = pricing.locator("section[data-provider=acme]");
-            assertThat(section.locator("h2")).hasText("acme");
-            Locator priced = section.locator("tbody tr");
-            assertThat(priced).hasCount(1);
-            assertThat(priced).containsText("acme/acme-chat");
-            assertThat(priced.locator("td").nth(2)).containsText("3");
-            assertThat(priced.locator("td").nth(3)).containsText("10");
-            assertThat(priced.locator("td").nth(4)).containsText("0.3");
-            pricing.getByLabel("Search models").fill("no-such-model");
-            assertThat(pricing.getByText("No model matches.")).isVisible();
-            pricing.getByLabel("Search models").fill("acme");
-            assertThat(pricing.locator("#app p.muted[aria-live]")).hasText("1 priced model matches “acme”.");
-            Chromium.screenshot(pricing, "pricing");
-        } finally {
-            visitor.close();
-        }
+        Page pricing = browser.page();
+        pricing.navigate("/pricing");
+        Chromium.awaitReady(pricing);
+        Locator section = pricing.locator("section[data-provider=acme]");
+        assertThat(section.locator("h2")).hasText("acme");
+        Locator priced = section.locator("tbody tr");
+        assertThat(priced).hasCount(1);
+        assertThat(priced).containsText("acme/acme-chat");
+        assertThat(priced.locator("td").nth(2)).containsText("3");
+        assertThat(priced.locator("td").nth(3)).containsText("10");
+        assertThat(priced.locator("td").nth(4)).containsText("0.3");
+        pricing.getByLabel("Search models").fill("no-such-model");
+        assertThat(pricing.getByText("No model matches.")).isVisible();
+        pricing.getByLabel("Search models").fill("acme");
+        assertThat(pricing.locator("#app p.muted[aria-live]")).hasText("1 priced model matches “acme”.");
+        browser.screenshot(pricing, "pricing");
 
         button(acme, "Delete acme acme-chat chat").click();
         button(dialog(), "Delete rate").click();
@@ -181,7 +155,7 @@ class RatesBrowserTest {
         assertThat(kept.locator("tbody tr")).containsText("gpt-4o");
         assertThat(kept.locator("tbody tr td").nth(3)).hasText("in 1, out 2");
         assertThat(hub.hub().billing().rates().all()).hasSize(ratesBefore);
-        Chromium.screenshot(page, "console-rates-import-preview");
+        browser.screenshot(page, "console-rates-import-preview");
 
         button(importCard, "Apply import").click();
         button(dialog(), "Apply import").click();

@@ -2,8 +2,7 @@
 // secret shown once, with a Copy button), editing its name and IP rules, and revoking it. The "my access keys"
 // page and the users page use it with their own API paths.
 import { api, h, render, table, field, busy, showError, fmt } from '../hub.js';
-import { offerForce } from './lock-out.js';
-import { confirmAction } from './confirm.js';
+import { confirmDialog, formDialog } from './dialogs.js';
 import { limitsList } from './limits.js';
 
 /** Networks typed one per line (or separated by commas or spaces), as the API's list. */
@@ -89,8 +88,8 @@ export function accessKeysPanel({ paths, limitsOf, limitsNote, showIds = false }
   });
 
   async function revoke(key, button) {
-    if (!(await confirmAction(`Revoke the key “${keyName(key)}” (${key.hint})? Programs using it stop working at once.`,
-      'Revoke key'))) return;
+    if (!(await confirmDialog({ message: `Revoke the key “${keyName(key)}” (${key.hint})? Programs using it stop `
+      + 'working at once.', confirmLabel: 'Revoke key', danger: true }))) return;
     await busy(button, async () => {
       await api(paths.key(key.id), { method: 'DELETE' });
       await load();
@@ -140,54 +139,22 @@ export function accessKeysPanel({ paths, limitsOf, limitsNote, showIds = false }
   }
 
   /** The edit dialog: name and IP rules. A change that would lock out the key in use asks to be confirmed. */
-  function editKey(key) {
+  async function editKey(key) {
     const keyNameInput = h('input', { type: 'text', maxlength: 100, value: key.name || '' });
     const allowInput = h('textarea', { rows: 2 }, (key.ipAllow || []).join('\n'));
     const denyInput = h('textarea', { rows: 2 }, (key.ipDeny || []).join('\n'));
-    const error = h('div', { 'aria-live': 'assertive' });
-    const save = h('button', { type: 'submit' }, 'Save');
-    const cancel = h('button', { type: 'button', class: 'secondary', onclick: () => close() }, 'Cancel');
-    const heading = h('h2', { id: `edit-key-${key.id}` }, `Edit key ${keyName(key)}`);
-    const dialogForm = h('form', { method: 'dialog', novalidate: true }, heading,
-      field('Key name', keyNameInput),
-      field('Only from networks', allowInput, 'One network per line, e.g. 203.0.113.0/24; empty: any address'),
-      field('Never from networks', denyInput, 'One network per line'),
-      error, h('div', { class: 'actions' }, save, cancel));
-    const dialog = h('dialog', { 'aria-labelledby': heading.id }, dialogForm);
-    const opener = document.activeElement;
-    const close = () => {
-      dialog.close();
-      dialog.remove();
-      if (opener && opener.isConnected) opener.focus();
-    };
-    const send = force => api(paths.key(key.id), {
-      method: 'PUT', query: force ? { force: 'true' } : undefined,
-      body: { name: keyNameInput.value.trim() || null, ipAllow: networks(allowInput.value), ipDeny: networks(denyInput.value) },
+    const saved = await formDialog({
+      title: `Edit key ${keyName(key)}`,
+      content: [field('Key name', keyNameInput),
+        field('Only from networks', allowInput, 'One network per line, e.g. 203.0.113.0/24; empty: any address'),
+        field('Never from networks', denyInput, 'One network per line')],
+      forceLabel: 'Save anyway',
+      onSubmit: force => api(paths.key(key.id), {
+        method: 'PUT', query: force ? { force: 'true' } : undefined,
+        body: { name: keyNameInput.value.trim() || null, ipAllow: networks(allowInput.value), ipDeny: networks(denyInput.value) },
+      }),
     });
-    dialogForm.addEventListener('submit', e => {
-      e.preventDefault();
-      busy(save, async () => {
-        try {
-          await send(false);
-        } catch (err) {
-          if (offerForce(error, err, 'Save anyway', async () => {
-            await send(true);
-            close();
-            await load();
-          })) return;
-          throw err;
-        }
-        close();
-        await load();
-      }, error);
-    });
-    dialog.addEventListener('cancel', e => {
-      e.preventDefault();
-      close();
-    });
-    document.body.append(dialog);
-    dialog.showModal();
-    keyNameInput.focus();
+    if (saved) await load();
   }
 
   const element = h('div', { class: 'access-keys' }, secretBox, form, errorBox, listBox);

@@ -1,5 +1,6 @@
 // The saved conversations of the chat playground: newest first, each with open, rename and delete, and "New chat".
 import { api, field, h, notice, render, showError } from '../hub.js';
+import { confirmDialog, formDialog } from './dialogs.js';
 
 /** handlers: {onOpen(id), onNew(), onDeleted(id), currentId()}. Answers {element, reload(), mark(id)}. */
 export function conversationList({ onOpen, onNew, onDeleted, currentId }) {
@@ -9,16 +10,6 @@ export function conversationList({ onOpen, onNew, onDeleted, currentId }) {
     h('div', { class: 'conversations-head' }, h('h2', {}, 'Conversations'),
       h('button', { type: 'button', class: 'secondary', onclick: onNew }, 'New chat')),
     status, items);
-
-  const titleInput = h('input', { type: 'text', name: 'title', maxlength: 200, required: true });
-  const dialogError = h('div');
-  let renaming = null;
-  const dialog = h('dialog', { 'aria-label': 'Rename conversation' },
-    h('form', { method: 'dialog', onsubmit: e => { e.preventDefault(); rename(); } },
-      h('h2', {}, 'Rename conversation'), field('Title', titleInput), dialogError,
-      h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Save'),
-        h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Cancel'))));
-  element.append(dialog);
 
   async function reload() {
     try {
@@ -49,32 +40,26 @@ export function conversationList({ onOpen, onNew, onDeleted, currentId }) {
     });
   }
 
-  function openRename(c) {
-    renaming = c;
-    titleInput.value = c.title;
-    render(dialogError);
-    dialog.showModal();
-    titleInput.select();
-  }
-
-  async function rename() {
-    const title = titleInput.value.trim();
-    if (!title) {
-      showError(dialogError, new Error('Title: type a title.'));
-      return;
-    }
-    try {
-      await api(`/api/playground/conversations/${encodeURIComponent(renaming.id)}`, { method: 'PUT', body: { title } });
-      dialog.close();
-      render(status, notice(`Renamed to “${title}”.`));
-      await reload();
-    } catch (e) {
-      showError(dialogError, e);
-    }
+  async function openRename(c) {
+    const titleInput = h('input', { type: 'text', name: 'title', maxlength: 200, required: true, value: c.title });
+    const title = await formDialog({
+      title: 'Rename conversation',
+      content: field('Title', titleInput),
+      onSubmit: async () => {
+        const wanted = titleInput.value.trim();
+        if (!wanted) throw new Error('Title: type a title.');
+        await api(`/api/playground/conversations/${encodeURIComponent(c.id)}`, { method: 'PUT', body: { title: wanted } });
+        return wanted;
+      },
+    });
+    if (!title) return;
+    render(status, notice(`Renamed to “${title}”.`));
+    await reload();
   }
 
   async function remove(c) {
-    if (!confirm(`Delete the conversation “${c.title}”? This cannot be undone.`)) return;
+    if (!(await confirmDialog({ message: `Delete the conversation “${c.title}”? This cannot be undone.`,
+      confirmLabel: 'Delete conversation', danger: true }))) return;
     try {
       await api(`/api/playground/conversations/${encodeURIComponent(c.id)}`, { method: 'DELETE' });
       render(status, notice(`Deleted “${c.title}”.`));

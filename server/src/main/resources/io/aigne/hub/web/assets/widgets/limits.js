@@ -1,7 +1,8 @@
 // Quotas and rate limits: how one reads, and the owners' and admins' editor over /api/admin/limits (used by the
 // settings page for every limit, and by the users page for one access key's limits).
 import { api, h, render, table, field, busy, showError, fmt } from '../hub.js';
-import { confirmAction } from './confirm.js';
+import { addOrEdit } from './add-or-edit.js';
+import { confirmDialog } from './dialogs.js';
 
 export const METRICS = [
   ['requests_per_minute', 'requests / minute'],
@@ -45,18 +46,16 @@ export function limitsEditor({ scope: fixedScope, subject: fixedSubject } = {}) 
   const listBox = h('div', { 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Loading limits…'));
   const errorBox = h('div', { 'aria-live': 'assertive' });
   const userNames = new Map();
-  let editing = null;
 
   const scope = h('select', { name: 'scope' }, SCOPES.map(([v, label]) => h('option', { value: v }, label)));
   const subject = h('input', { type: 'text', name: 'subject', autocomplete: 'off' });
   const metric = h('select', { name: 'metric' }, METRICS.map(([v, label]) => h('option', { value: v }, label)));
   const value = h('input', { type: 'text', name: 'limit', inputmode: 'decimal', autocomplete: 'off' });
   const note = h('input', { type: 'text', name: 'note', autocomplete: 'off' });
-  const legend = h('legend', {}, 'Add a limit');
-  const submit = h('button', { type: 'submit' }, 'Add limit');
-  const cancel = h('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => reset() }, 'Cancel');
+  const mode = addOrEdit({ adding: 'Add a limit', add: 'Add limit', save: 'Save limit' });
+  const { submit } = mode;
   const form = h('form', { class: 'limit-form', novalidate: true },
-    h('fieldset', {}, legend,
+    h('fieldset', {}, mode.legend,
       h('div', { class: 'row' },
         fixed ? null : field('Applies to', scope),
         fixed ? null : field('Subject', subject, "'*' for each one; a user's name or id, an access key's id, an app's "
@@ -64,7 +63,7 @@ export function limitsEditor({ scope: fixedScope, subject: fixedSubject } = {}) 
         field('Limit on', metric),
         field('At most', value, 'Whole requests or tokens; credits may have decimals'),
         fixed ? null : field('Note', note)),
-      h('div', { class: 'actions' }, submit, cancel)));
+      h('div', { class: 'actions' }, submit, mode.cancel)));
 
   form.addEventListener('submit', e => {
     e.preventDefault();
@@ -72,40 +71,30 @@ export function limitsEditor({ scope: fixedScope, subject: fixedSubject } = {}) 
       const body = { metric: metric.value, limit: limitValue(metric.value, value.value) };
       if (!fixed) Object.assign(body, { scope: scope.value, subject: subject.value.trim(), note: note.value.trim() || null });
       else Object.assign(body, { scope: fixedScope, subject: fixedSubject });
-      if (editing) await api(`/api/admin/limits/${encodeURIComponent(editing.id)}`, { method: 'PUT', body });
+      if (mode.editing) await api(`/api/admin/limits/${encodeURIComponent(mode.editing.id)}`, { method: 'PUT', body });
       else await api('/api/admin/limits', { method: 'POST', body });
-      reset();
+      mode.reset();
       await load();
     }, errorBox);
   });
 
-  function reset() {
-    editing = null;
-    form.reset();
-    legend.textContent = 'Add a limit';
-    submit.textContent = 'Add limit';
-    cancel.hidden = true;
-  }
-
   function edit(limit) {
-    editing = limit;
+    mode.edit(limit, `Edit limit: ${limitText(limit)}`);
     scope.value = limit.scope;
     subject.value = limit.subject;
     metric.value = limit.metric;
     value.value = String(limit.limit);
     note.value = limit.note || '';
-    legend.textContent = `Edit limit: ${limitText(limit)}`;
-    submit.textContent = 'Save limit';
-    cancel.hidden = false;
     render(errorBox);
     (fixed ? metric : scope).focus();
   }
 
   async function remove(limit, button) {
-    if (!(await confirmAction(`Delete the limit of ${limitText(limit)} for ${subjectText(limit)}?`, 'Delete limit'))) return;
+    if (!(await confirmDialog({ message: `Delete the limit of ${limitText(limit)} for ${subjectText(limit)}?`,
+      confirmLabel: 'Delete limit', danger: true }))) return;
     await busy(button, async () => {
       await api(`/api/admin/limits/${encodeURIComponent(limit.id)}`, { method: 'DELETE' });
-      if (editing && editing.id === limit.id) reset();
+      if (mode.editing && mode.editing.id === limit.id) mode.reset();
       await load();
     }, errorBox);
   }

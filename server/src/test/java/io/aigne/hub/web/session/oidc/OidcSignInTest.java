@@ -29,12 +29,7 @@ class OidcSignInTest {
     @BeforeAll
     static void start() {
         provider = new FakeOidcProvider("client_secret_basic");
-        hub = TestHub.builder()
-                .setting("AIGNE_HUB_AUTH_OIDC_ENABLED", "true")
-                .setting("AIGNE_HUB_AUTH_OIDC_ISSUER", provider.issuer())
-                .setting("AIGNE_HUB_AUTH_OIDC_CLIENT_ID", FakeOidcProvider.CLIENT_ID)
-                .setting("AIGNE_HUB_AUTH_OIDC_CLIENT_SECRET", FakeOidcProvider.CLIENT_SECRET)
-                .setting("AIGNE_HUB_AUTH_OIDC_DISPLAY_NAME", "Example ID")
+        hub = provider.hubBuilder()
                 .setting("AIGNE_HUB_BILLING_ENABLED", "true")
                 .setting("AIGNE_HUB_BILLING_NEW_USER_GRANT", "5")
                 .start();
