@@ -216,8 +216,9 @@ public final class LimitsApi {
         ArrayNode out = Json.MAPPER.createArrayNode();
         for (LimitStatus status : limiter.status(subject)) {
             ObjectNode o = view(status.limit());
-            // Notes and authors are the admins' own bookkeeping.
+            // Notes and authors are the admins' own bookkeeping; the caller only learns which limits are their own.
             o.remove(List.of("note", "createdBy"));
+            o.put("setByYou", p.userId().equals(status.limit().createdBy()));
             o.put("appliesTo", status.subjectId());
             LimitMetric metric = status.limit().metric();
             if (status.used() != null) {

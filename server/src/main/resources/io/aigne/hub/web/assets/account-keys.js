@@ -1,5 +1,5 @@
-// My access keys: every signed-in user's own keys. Limits on keys are set by owners and admins, so here they are
-// shown read-only (from /api/user/limits?key=…, which answers only for the user's own keys).
+// My access keys: every signed-in user's own keys, with the limits on each (from /api/user/limits?key=…, which
+// answers only for the user's own keys). A user may cap their own keys; limits an admin set stay the admin's.
 import { api, app, h, render, ready, isAdmin } from './hub.js';
 import { accessKeysPanel } from './widgets/access-keys.js';
 
@@ -8,10 +8,10 @@ const panel = accessKeysPanel({
   paths: { list: base, create: base, key: id => `${base}/${encodeURIComponent(id)}` },
   limitsOf: key => api('/api/user/limits', { query: { key: key.id } })
     .then(r => r.limits.filter(l => l.scope === 'key')),
-  limitsNote: isAdmin
-    ? 'Limits on a key are set under Settings → Limits (applies to: access key, subject: the key’s id).'
-    : 'Limits on a key are set by an owner or admin of this hub; you can see them here but not change them.',
+  limitsNote: 'Limit a key to cap what a program may spend or send with it. Limits an owner or admin set on your '
+    + 'keys are shown but can only be changed by them.',
   showIds: isAdmin,
+  ownLimits: key => `${base}/${encodeURIComponent(key.id)}/limits`,
 });
 
 render(app(),

@@ -82,7 +82,7 @@ class AccessKeysBrowserTest {
     }
 
     @Test
-    void aKeyIsRenamedItsLimitsShownReadOnlyAndBadNetworksExplained() {
+    void aKeyIsRenamedCappedByItsUserAndBadNetworksExplainedWhileAnAdminsLimitStays() {
         JsonNode key = TestHub.json(hub.post("/api/admin/users/" + mia.id() + "/access-keys", hub.ownerKey(),
                 "{\"name\":\"ci-runner\"}"));
         HttpResponse<String> limit = hub.post("/api/admin/limits", hub.ownerKey(), "{\"scope\":\"key\",\"subject\":\""
@@ -91,8 +91,29 @@ class AccessKeysBrowserTest {
 
         Page page = browser.signInOnPhone("mia", "/account/keys");
         Locator row = page.locator("tbody tr").filter(new Locator.FilterOptions().setHasText("ci-runner"));
+        assertThat(row).containsText("60 requests / minute (set by an admin)");
+        assertThat(row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(
+                "Remove the 60 requests / minute limit of ci-runner"))).hasCount(0);
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Limit key ci-runner")).click();
+        Locator limitDialog = page.getByRole(AriaRole.DIALOG);
+        limitDialog.getByLabel("Limit on").selectOption("credits_per_day");
+        limitDialog.getByLabel("At most").fill("lots");
+        limitDialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Set limit")).click();
+        assertThat(limitDialog.getByRole(AriaRole.ALERT)).containsText("limit");
+        limitDialog.getByLabel("At most").fill("2.5");
+        limitDialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Set limit")).click();
+        assertThat(row).containsText("2.5 credits / day");
+        JsonNode own = TestHub.json(hub.get("/api/admin/limits?scope=key&subject=" + key.path("id").asText(),
+                hub.ownerKey()));
+        assertThat(own.findValuesAsText("metric")).containsExactlyInAnyOrder("requests_per_minute", "credits_per_day");
+
+        row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(
+                "Remove the 2.5 credits / day limit of ci-runner")).click();
+        page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions()
+                .setName("Remove limit")).click();
+        assertThat(row).not().containsText("credits / day");
         assertThat(row).containsText("60 requests / minute");
-        assertThat(page.getByText("you can see them here but not change them")).isVisible();
 
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Edit key ci-runner")).click();
         Locator dialog = page.getByRole(AriaRole.DIALOG);

@@ -3,7 +3,7 @@
 // page and the users page use it with their own API paths.
 import { api, h, render, table, field, busy, showError, fmt } from '../hub.js';
 import { confirmDialog, formDialog } from './dialogs.js';
-import { limitsList } from './limits.js';
+import { limitsList, limitText, limitValue, METRICS } from './limits.js';
 
 /** Networks typed one per line (or separated by commas or spaces), as the API's list. */
 function networks(text) {
@@ -48,9 +48,10 @@ function secretOnce(key, onDone) {
 
 /**
  * The panel. `paths`: {list, create, key(id)}; `limitsOf(key)` answers a key's limits; `limitsNote` says who sets
- * them; `showIds` adds each key's id (what a limit on one key names). Answers {element, load}.
+ * them; `showIds` adds each key's id (what a limit on one key names); `ownLimits(key)`, when given, is the path under
+ * which the user sets and removes their own limits on the key (`<path>/<metric>`). Answers {element, load}.
  */
-export function accessKeysPanel({ paths, limitsOf, limitsNote, showIds = false }) {
+export function accessKeysPanel({ paths, limitsOf, limitsNote, showIds = false, ownLimits = null }) {
   const listBox = h('div', { 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Loading access keys…'));
   const secretBox = h('div', {});
   const errorBox = h('div', {});
@@ -114,7 +115,8 @@ export function accessKeysPanel({ paths, limitsOf, limitsNote, showIds = false }
           label: 'Limits', value: k => {
             const l = limits.get(k.id);
             if (k.revoked) return '';
-            return l instanceof Error ? h('span', { class: 'error' }, l.message) : limitsList(l);
+            if (l instanceof Error) return h('span', { class: 'error' }, l.message);
+            return ownLimits ? ownLimitsList(k, l) : limitsList(l);
           },
         },
         {
@@ -123,6 +125,8 @@ export function accessKeysPanel({ paths, limitsOf, limitsNote, showIds = false }
             : h('div', { class: 'actions tight' },
               h('button', { type: 'button', class: 'secondary', 'aria-label': `Edit key ${keyName(k)}`,
                 onclick: () => editKey(k) }, 'Edit'),
+              ownLimits ? h('button', { type: 'button', class: 'secondary', 'aria-label': `Limit key ${keyName(k)}`,
+                onclick: () => limitKey(k) }, 'Limit') : null,
               h('button', { type: 'button', class: 'danger', 'aria-label': `Revoke key ${keyName(k)}`,
                 onclick: e => revoke(k, e.currentTarget) }, 'Revoke'))),
         },
@@ -155,6 +159,41 @@ export function accessKeysPanel({ paths, limitsOf, limitsNote, showIds = false }
       }),
     });
     if (saved) await load();
+  }
+
+  /** The key's limits, with a Remove button on those the user set (an admin's stay as they are). */
+  function ownLimitsList(key, limits) {
+    if (limits.length === 0) return h('span', { class: 'muted' }, 'No limits');
+    return h('ul', { class: 'limit-list' }, limits.map(l => h('li', {}, limitText(l),
+      l.setByYou ? [' ', h('button', { type: 'button', class: 'small secondary',
+        'aria-label': `Remove the ${limitText(l)} limit of ${keyName(key)}`,
+        onclick: e => removeLimit(key, l, e.currentTarget) }, 'Remove')]
+        : h('span', { class: 'muted' }, ' (set by an admin)'))));
+  }
+
+  /** Caps the key: a metric and its most; setting a metric again changes the limit. */
+  async function limitKey(key) {
+    const metric = h('select', {}, METRICS.map(([v, label]) => h('option', { value: v }, label)));
+    const value = h('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off' });
+    const saved = await formDialog({
+      title: `Limit key ${keyName(key)}`,
+      content: [field('Limit on', metric), field('At most', value, 'Requests and tokens: a whole number; credits: '
+        + 'a decimal like 2.5. Calls over it are refused with 429 until the window ends.')],
+      submitLabel: 'Set limit',
+      onSubmit: () => api(`${ownLimits(key)}/${metric.value}`, {
+        method: 'PUT', body: { limit: limitValue(metric.value, value.value) },
+      }),
+    });
+    if (saved) await load();
+  }
+
+  async function removeLimit(key, limit, button) {
+    if (!(await confirmDialog({ message: `Remove the ${limitText(limit)} limit of the key “${keyName(key)}”?`,
+      confirmLabel: 'Remove limit', danger: true }))) return;
+    await busy(button, async () => {
+      await api(`${ownLimits(key)}/${limit.metric}`, { method: 'DELETE' });
+      await load();
+    }, errorBox);
   }
 
   const element = h('div', { class: 'access-keys' }, secretBox, form, errorBox, listBox);

@@ -31,7 +31,7 @@ export function limitsList(limits, empty = 'No limits') {
  * The value as the API takes it: whole numbers for requests and tokens, decimal strings for credits. Anything
  * else is sent as typed so that the API's own message names what is wrong.
  */
-function limitValue(metric, text) {
+export function limitValue(metric, text) {
   const t = text.trim();
   if (metric.startsWith('credits')) return t;
   return /^\d+$/.test(t) ? Number(t) : t;
