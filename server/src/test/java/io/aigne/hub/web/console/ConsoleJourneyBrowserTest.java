@@ -1,17 +1,17 @@
 package io.aigne.hub.web.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import io.aigne.hub.auth.Role;
+import io.aigne.hub.testing.BrowserHarness;
 import io.aigne.hub.testing.Chromium;
 import io.aigne.hub.testing.FakeOpenAiProvider;
 import io.aigne.hub.testing.TestHub;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -33,91 +33,74 @@ class ConsoleJourneyBrowserTest {
     private static final String SLOW_KEY = "sk-slow";
     private static final String ANSWER = "Hello from fake gpt-4o-mini";
     private static final String MODEL = "acme/gpt-4o-mini";
+    @RegisterExtension
+    static final BrowserHarness browser = new BrowserHarness();
     private static FakeOpenAiProvider fake;
     private static TestHub hub;
-    private static Chromium chromium;
 
     @BeforeAll
     static void start() {
-        chromium = Chromium.launch();
-        fake = FakeOpenAiProvider.start();
-        hub = TestHub.builder().start();
-        Chromium.user(hub, "ada", Role.ADMIN);
-        Chromium.user(hub, "max", Role.MEMBER);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (hub != null) {
-            hub.close();
-        }
-        if (fake != null) {
-            fake.close();
-        }
-        if (chromium != null) {
-            chromium.close();
-        }
+        fake = browser.own(FakeOpenAiProvider.start());
+        hub = browser.start(TestHub.builder());
+        browser.user("ada", Role.ADMIN);
+        browser.user("max", Role.MEMBER);
     }
 
     @Test
     void anAdminAddsAProviderChatsFindsTheCallAndCallsWithANewKey() throws Exception {
-        try (BrowserContext context = chromium.desktop(hub.baseUrl())) {
-            Page page = context.newPage();
+        Page page = browser.page();
 
-            // Signing in without a destination leads an admin to the console's overview.
-            Chromium.signIn(page, "ada", null);
-            page.waitForURL("**/console");
-            Chromium.awaitReady(page);
-            assertThat(page.locator("h1")).hasText("Overview");
-            Chromium.screenshot(page, "journey-1-overview");
+        // Signing in without a destination leads an admin to the console's overview.
+        Chromium.signIn(page, "ada", null);
+        page.waitForURL("**/console");
+        Chromium.awaitReady(page);
+        assertThat(page.locator("h1")).hasText("Overview");
+        browser.screenshot(page, "journey-1-overview");
 
-            addProvider(page);
-            Chromium.screenshot(page, "journey-2-provider-added");
+        addProvider(page);
+        browser.screenshot(page, "journey-2-provider-added");
 
-            List<Integer> seen = chatAndWatchTheStream(page);
-            assertThat(seen).as("lengths of the reply as the page showed it while streaming").hasSizeGreaterThan(2);
-            assertThat(seen.getFirst()).isLessThan(ANSWER.length());
-            Chromium.screenshot(page, "journey-3-playground");
+        List<Integer> seen = chatAndWatchTheStream(page);
+        assertThat(seen).as("lengths of the reply as the page showed it while streaming").hasSizeGreaterThan(2);
+        assertThat(seen.getFirst()).isLessThan(ANSWER.length());
+        browser.screenshot(page, "journey-3-playground");
 
-            assertThat(hub.hub().ledger().awaitFlushed(Duration.ofSeconds(10))).isTrue();
-            page.navigate("/console/usage");
-            Chromium.awaitReady(page);
-            assertThat(page.locator(".chart-box").first()).containsText("Calls total 1");
-            Locator row = page.locator(".call-history tbody tr");
-            assertThat(row).hasCount(1);
-            assertThat(row).containsText(MODEL);
-            Chromium.screenshot(page, "journey-4-usage");
+        assertThat(hub.hub().ledger().awaitFlushed(Duration.ofSeconds(10))).isTrue();
+        page.navigate("/console/usage");
+        Chromium.awaitReady(page);
+        assertThat(page.locator(".chart-box").first()).containsText("Calls total 1");
+        Locator row = page.locator(".call-history tbody tr");
+        assertThat(row).hasCount(1);
+        assertThat(row).containsText(MODEL);
+        browser.screenshot(page, "journey-4-usage");
 
-            String key = createKey(page);
-            Chromium.screenshot(page, "journey-5-key-created");
-            HttpResponse<String> call = hub.send(HttpRequest.newBuilder(URI.create(hub.baseUrl()
-                            + "/v1/chat/completions")).header("Authorization", "Bearer " + key)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + MODEL
-                            + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")));
-            assertThat(call.statusCode()).as(call.body()).isEqualTo(200);
-            JsonNode answer = TestHub.json(call);
-            assertThat(answer.at("/choices/0/message/content").asText()).isEqualTo(ANSWER);
-            assertThat(fake.lastRequest().bearer()).isEqualTo(SLOW_KEY);
-        }
+        String key = createKey(page);
+        browser.screenshot(page, "journey-5-key-created");
+        HttpResponse<String> call = hub.send(HttpRequest.newBuilder(URI.create(hub.baseUrl()
+                        + "/v1/chat/completions")).header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + MODEL
+                        + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")));
+        assertThat(call.statusCode()).as(call.body()).isEqualTo(200);
+        JsonNode answer = TestHub.json(call);
+        assertThat(answer.at("/choices/0/message/content").asText()).isEqualTo(ANSWER);
+        assertThat(fake.lastRequest().bearer()).isEqualTo(SLOW_KEY);
     }
 
     @Test
     void aMemberIsRefusedAnAdminPageAndSeesNoConsoleLinks() {
-        try (BrowserContext context = chromium.desktop(hub.baseUrl())) {
-            Page page = context.newPage();
-            Chromium.signIn(page, "max", null);
-            page.waitForURL("**/playground");
+        Page page = browser.page();
+        Chromium.signIn(page, "max", null);
+        page.waitForURL("**/playground");
 
-            com.microsoft.playwright.Response refused = page.navigate("/console/providers");
+        com.microsoft.playwright.Response refused = page.navigate("/console/providers");
 
-            assertThat(refused.status()).isEqualTo(403);
-            assertThat(page.getByRole(AriaRole.ALERT)).containsText("This page is for owners and admins; your role "
-                    + "is member");
-            assertThat(page.locator("#site-nav a[href^='/console']")).hasCount(0);
-            assertThat(page.locator("#site-nav")).containsText("My access keys");
-            Chromium.screenshot(page, "journey-6-member-refused");
-        }
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("This page is for owners and admins; your role "
+                + "is member");
+        assertThat(page.locator("#site-nav a[href^='/console']")).hasCount(0);
+        assertThat(page.locator("#site-nav")).containsText("My access keys");
+        browser.screenshot(page, "journey-6-member-refused");
     }
 
     private static void addProvider(Page page) {
