@@ -11,22 +11,29 @@ import java.util.Properties;
  * these files forever.
  */
 public enum WebLibrary {
-    CHART("org.webjars.npm", "chart.js", "dist/chart.umd.js", null),
-    MARKED("org.webjars.npm", "marked", "marked.min.js", null),
-    DOMPURIFY("org.webjars.npm", "dompurify", "dist/purify.min.js", null),
-    HIGHLIGHT("org.webjars", "highlightjs", "highlight.js", "styles/github.min.css");
+    CHART("org.webjars.npm", "chart.js", "dist/chart.umd.js", null, "Chart"),
+    MARKED("org.webjars.npm", "marked", "marked.min.js", null, "marked"),
+    DOMPURIFY("org.webjars.npm", "dompurify", "dist/purify.min.js", null, "DOMPurify"),
+    HIGHLIGHT("org.webjars", "highlightjs", "highlight.js", "styles/github.min.css", "hljs");
 
     private final String group;
     private final String artifact;
     private final String script;
     private final String stylesheet;
+    private final String global;
     private volatile String version;
 
-    WebLibrary(String group, String artifact, String script, String stylesheet) {
+    WebLibrary(String group, String artifact, String script, String stylesheet, String global) {
         this.group = group;
         this.artifact = artifact;
         this.script = script;
         this.stylesheet = stylesheet;
+        this.global = global;
+    }
+
+    /** The name under which the library's script defines itself on {@code window}. */
+    public String global() {
+        return global;
     }
 
     public String scriptUrl() {

@@ -50,7 +50,7 @@ async function loadSummary() {
         days === null || days === undefined ? 'No spending in the last 30 days.' : 'At the average daily spend.'));
     render(buy, purchase.available
       ? h('a', { class: 'button', href: purchase.link, rel: 'noopener' }, 'Buy credits') : null);
-    chart.draw(timeLabels(trends.trends.map(p => p.timestamp), trends.granularity),
+    await chart.draw(timeLabels(trends.trends.map(p => p.timestamp), trends.granularity),
       [{ label: 'Credits spent', data: trends.trends.map(p => Number(p.totalCredits)) }], { kind: 'bar' });
   } catch (e) {
     showError(summaryError, e);

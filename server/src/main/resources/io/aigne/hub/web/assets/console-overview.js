@@ -26,7 +26,7 @@ async function load(range) {
       api('/api/usage/summary', { query: { ...query, groupBy: 'provider' } }),
     ]);
     render(cards, statCards(byModel.totals));
-    chart.draw(timeLabels(byModel.series.map(p => p.timestamp), byModel.interval), [
+    await chart.draw(timeLabels(byModel.series.map(p => p.timestamp), byModel.interval), [
       { label: 'Calls', data: byModel.series.map(p => p.calls) },
       { label: 'Errors', data: byModel.series.map(p => p.failedCalls) },
     ]);

@@ -21,9 +21,9 @@ render(app(), h('div', { class: 'toolbar' }, picker.element), errorBox,
 
 let trends = null;
 
-function drawTrends() {
+async function drawTrends() {
   if (!trends) return;
-  chart.draw(timeLabels(trends.trends.map(p => p.timestamp), trends.granularity),
+  await chart.draw(timeLabels(trends.trends.map(p => p.timestamp), trends.granularity),
     trends.projects.map(p => ({
       label: p.appDid || '(no app)',
       data: trends.trends.map(t => Number(t.byProject[p.appDid]?.[measure.value] ?? 0)),
@@ -45,7 +45,7 @@ async function load(range) {
       api('/api/usage/projects/group-trends', { query: { ...query, limit: 8 } }),
     ]);
     trends = groupTrends;
-    drawTrends();
+    await drawTrends();
     render(list, table([
       { label: 'App', value: p => p.appDid
         ? h('button', { type: 'button', class: 'link', onclick: () => showCalls(p.appDid, range) }, p.appDid)

@@ -32,10 +32,10 @@ render(app(), filters.element,
 
 let summary = null;
 
-function drawSeries() {
+async function drawSeries() {
   if (!summary) return;
   const [label, value] = MEASURES[measure.value];
-  series.draw(timeLabels(summary.series.map(p => p.timestamp), summary.interval),
+  await series.draw(timeLabels(summary.series.map(p => p.timestamp), summary.interval),
     [{ label, data: summary.series.map(value) }]);
 }
 
@@ -46,9 +46,9 @@ async function loadSummary(values) {
       query: { ...filterQuery(values, { everyone: true }), groupBy: groupBy.value, limit: 10 },
     });
     render(cards, statCards(summary.totals));
-    drawSeries();
+    await drawSeries();
     const label = GROUPS.find(([k]) => k === groupBy.value)[1];
-    breakdown.draw(summary.top.map(r => r.name || r.key || '(none)'), [
+    await breakdown.draw(summary.top.map(r => r.name || r.key || '(none)'), [
       { label: 'Calls', data: summary.top.map(r => r.calls) },
       { label: 'Credits', data: summary.top.map(r => Number(r.totalCredits)), axis: 'y2' },
     ], { kind: 'bar' });

@@ -191,5 +191,23 @@ if (toggle && nav) {
 // Pages replace "Loading…" themselves; this removes it once their script has run, whatever it drew.
 export function ready() {
   document.querySelector('[data-loading]')?.remove();
+  // The moment the page is usable, on the browser's own clock (what bench/console measures).
+  if (!document.body.dataset.ready) performance.mark('hub-ready');
   document.body.dataset.ready = 'true';
+}
+
+/**
+ * A library the page loads (Chart, marked, DOMPurify, hljs), once its script has run. The libraries load
+ * asynchronously so that a page's data requests never wait for them to compile.
+ */
+export function library(name) {
+  if (window[name]) return Promise.resolve(window[name]);
+  const script = document.querySelector(`script[data-global="${name}"]`);
+  if (!script) return Promise.reject(new Error(`This page does not load ${name}.`));
+  return new Promise((resolve, reject) => {
+    script.addEventListener('load', () => resolve(window[name]), { once: true });
+    script.addEventListener('error', () => reject(new Error(`${name} could not be loaded; reload the page.`)),
+      { once: true });
+    if (window[name]) resolve(window[name]);
+  });
 }

@@ -1,7 +1,7 @@
 // The chat playground: pick a model, set a system prompt and parameters, and chat. Replies stream in over the AIGNE
 // door (POST /api/v2/chat with SSE: its final usage carries the call's credits as aigneHubCredits) and are shown as
 // markdown as they arrive. Each conversation is saved for the user after every finished or stopped reply.
-import { ApiError, api, app, field, h, notice, ready, render, sessionHeaders, showError } from './hub.js';
+import { ApiError, api, app, field, h, library, notice, ready, render, sessionHeaders, showError } from './hub.js';
 import { modelPicker } from './widgets/models.js';
 import { openPlayground } from './widgets/playground-access.js';
 import { readEvents } from './widgets/sse.js';
@@ -102,9 +102,20 @@ function bubble(m) {
 
 /** marked → DOMPurify → the page; code blocks highlighted. The text is the model's: it is never trusted as HTML. */
 function renderMarkdown(el, text) {
-  el.innerHTML = window.DOMPurify.sanitize(window.marked.parse(text || '', { gfm: true, breaks: true }));
-  el.querySelectorAll('pre code').forEach(code => window.hljs.highlightElement(code));
+  markdownText.set(el, text);
+  const { DOMPurify, marked, hljs } = window;
+  if (!DOMPurify || !marked || !hljs) {
+    // Until the libraries have run (they load alongside the page), the text shows as it is, then as markdown.
+    el.textContent = text || '';
+    markdownLibraries.then(() => renderMarkdown(el, markdownText.get(el)));
+    return;
+  }
+  el.innerHTML = DOMPurify.sanitize(marked.parse(text || '', { gfm: true, breaks: true }));
+  el.querySelectorAll('pre code').forEach(code => hljs.highlightElement(code));
 }
+/** The latest text of each reply, so a render that waited for the libraries shows what streamed in meanwhile. */
+const markdownText = new WeakMap();
+const markdownLibraries = Promise.all(['DOMPurify', 'marked', 'hljs'].map(library));
 
 function numberOrUndefined(input, label, { integer = false } = {}) {
   const raw = input.value.trim();

@@ -1,9 +1,9 @@
 // Chart.js charts for the analytics pages: one fixed-size box per chart (no layout shift while data loads), the
 // hub's palette, time labels that match the series' granularity, and redraws that replace the old chart.
-import { h, palette } from '../hub.js';
+import { h, palette, library } from '../hub.js';
 
 /**
- * A chart box with a labelled canvas. `box.draw(labels, datasets, options)` (re)draws it; datasets are
+ * A chart box with a labelled canvas. `await box.draw(labels, datasets, options)` (re)draws it; datasets are
  * {label, data, type?, axis?: 'y2'}. A text summary for screen readers is kept beside the canvas.
  */
 export function chartBox(title) {
@@ -14,7 +14,8 @@ export function chartBox(title) {
   return {
     element,
     canvas,
-    draw(labels, datasets, { stacked = false, kind = 'line' } = {}) {
+    async draw(labels, datasets, { stacked = false, kind = 'line' } = {}) {
+      const Chart = await library('Chart');
       if (chart) chart.destroy();
       const twoAxes = datasets.some(d => d.axis === 'y2');
       chart = new Chart(canvas, {
