@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The issue's walk through the console in real Chromium, one step after another on one hub that starts with no
  * provider: an admin signs in, adds a provider, chats with it in the playground and watches the reply stream in,
  * finds that call in the usage chart and history, creates an access key and calls the hub with it; a member is
- * refused an admin page. Each step leaves a screenshot (target/screenshots/journey-*.png).
+ * refused an admin page. While the reply streams, nothing on the page moves (layout shift). Each step leaves a
+ * screenshot (target/screenshots/journey-*.png).
  */
 class ConsoleJourneyBrowserTest {
     /** The fake answers this key slowly: the role chunk at once, then the text in ten pieces 50 ms apart. */
@@ -127,6 +128,10 @@ class ConsoleJourneyBrowserTest {
         page.evaluate("""
                 () => {
                   window.replyLengths = [];
+                  window.layoutShift = 0;
+                  new PerformanceObserver(list => list.getEntries().forEach(e => {
+                    if (!e.hadRecentInput) window.layoutShift += e.value;
+                  })).observe({type: 'layout-shift'});
                   new MutationObserver(() => {
                     const content = document.querySelector('.msg.assistant .msg-content');
                     const length = content ? content.textContent.length : 0;
@@ -143,6 +148,8 @@ class ConsoleJourneyBrowserTest {
         assertThat(reply.locator(".msg-content")).hasText(ANSWER);
         assertThat(reply.locator(".result-stats")).containsText(MODEL);
         assertThat(reply.locator(".result-stats")).containsText("tokens");
+        // Cumulative layout shift while the reply streamed in: "good" is below 0.1; nothing may jump here.
+        assertThat(((Number) page.evaluate("window.layoutShift")).doubleValue()).isLessThan(0.01);
         return ((List<Number>) page.evaluate("window.replyLengths")).stream().map(Number::intValue).toList();
     }
 
