@@ -142,7 +142,15 @@ public final class ConsoleBenchmark {
             Page page = fresh.newPage();
             page.navigate(p.path());
             Chromium.awaitReady(page);
-            return ((Number) page.evaluate("performance.getEntriesByName('hub-ready')[0].startTime")).doubleValue();
+            double ready = ((Number) page.evaluate("performance.getEntriesByName('hub-ready')[0].startTime"))
+                    .doubleValue();
+            if (System.getenv("BENCH_COLD_DETAIL") != null) {
+                System.out.println("    cold " + p.path() + " " + page.evaluate("JSON.stringify({ready: " + ready
+                        + ", dcl: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd, res: "
+                        + "performance.getEntriesByType('resource').map(r => [r.name.replace(location.origin, ''), "
+                        + "Math.round(r.startTime), Math.round(r.responseEnd), r.transferSize])})"));
+            }
+            return ready;
         }
     }
 

@@ -40,10 +40,10 @@ final class PageShell {
                 if (lib.stylesheetUrl() != null) {
                     head.append("<link rel=\"stylesheet\" href=\"").append(lib.stylesheetUrl()).append("\">\n");
                 }
-                // async: a library compiles while the page's module already asks for its data; scripts wait for
-                // it with hub.js library(name) only when they need it.
-                scripts.append("<script src=\"").append(lib.scriptUrl()).append("\" async data-global=\"")
-                        .append(lib.global()).append("\"></script>\n");
+                // Fetched at once but run only when a script asks for it (hub.js library(name)): a library's
+                // compile then never delays the page's own module, which has its data requests under way first.
+                head.append("<link rel=\"preload\" as=\"script\" href=\"").append(lib.scriptUrl())
+                        .append("\" data-global=\"").append(lib.global()).append("\">\n");
             }
             // The page's module and everything it imports are fetched together, not one import at a time.
             for (String module : assets.modulesImportedBy(page.script())) {

@@ -197,17 +197,22 @@ export function ready() {
 }
 
 /**
- * A library the page loads (Chart, marked, DOMPurify, hljs), once its script has run. The libraries load
- * asynchronously so that a page's data requests never wait for them to compile.
+ * A library of the page (Chart, marked, DOMPurify, hljs), run on first request. The page only preloads the file, so
+ * scripts ask for a library after they have started their data requests, and its compile overlaps them.
  */
+const libraries = new Map();
 export function library(name) {
   if (window[name]) return Promise.resolve(window[name]);
-  const script = document.querySelector(`script[data-global="${name}"]`);
-  if (!script) return Promise.reject(new Error(`This page does not load ${name}.`));
-  return new Promise((resolve, reject) => {
-    script.addEventListener('load', () => resolve(window[name]), { once: true });
-    script.addEventListener('error', () => reject(new Error(`${name} could not be loaded; reload the page.`)),
-      { once: true });
-    if (window[name]) resolve(window[name]);
-  });
+  if (!libraries.has(name)) {
+    const preload = document.querySelector(`link[rel=preload][data-global="${name}"]`);
+    libraries.set(name, !preload ? Promise.reject(new Error(`This page does not load ${name}.`))
+      : new Promise((resolve, reject) => {
+        const script = h('script', { src: preload.href });
+        script.addEventListener('load', () => resolve(window[name]), { once: true });
+        script.addEventListener('error', () => reject(new Error(`${name} could not be loaded; reload the page.`)),
+          { once: true });
+        document.head.append(script);
+      }));
+  }
+  return libraries.get(name);
 }

@@ -7,6 +7,8 @@ import { h, palette, library } from '../hub.js';
  * {label, data, type?, axis?: 'y2'}. A text summary for screen readers is kept beside the canvas.
  */
 export function chartBox(title) {
+  // Start running Chart.js now: the page's data requests are sent in the same task, before the script runs.
+  library('Chart').catch(() => {});
   const canvas = h('canvas', { role: 'img', 'aria-label': title });
   const summary = h('p', { class: 'visually-hidden', 'aria-live': 'polite' });
   const element = h('div', { class: 'chart-box' }, canvas, summary);
