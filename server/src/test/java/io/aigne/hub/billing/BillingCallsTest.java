@@ -152,6 +152,17 @@ class BillingCallsTest {
     }
 
     @Test
+    void theAigneDoorTellsWhatAnImageCostAtItsSizeAndQuality() {
+        Member m = member("1");
+        HttpResponse<String> response = hub.post("/api/v2/image", m.key(), "{\"input\":{\"prompt\":\"a cat\","
+                + "\"modelOptions\":{\"model\":\"openai/gpt-image-1\",\"size\":\"1024x1024\",\"quality\":\"high\"}},"
+                + "\"agent\":\"$IMAGE_MODEL\"}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(TestHub.json(response).path("usage").path("aigneHubCredits").decimalValue())
+                .isEqualByComparingTo("0.2");
+    }
+
+    @Test
     void theAigneDoorTellsTheCallersWhatTheCallCost() {
         Member m = member("10");
         HttpResponse<String> response = hub.post("/api/v2/chat", m.key(), "{\"input\":{\"messages\":[{\"role\":"

@@ -136,8 +136,8 @@ public final class AigneGateway {
             return () -> attempts.run(plan(model), trace, route -> {
                 EmbeddingResponse response = adapters.of(route.provider()).embed(route, request);
                 answered(route, trace, response.model(), response.usage());
-                ObjectNode out = envelope ? embeddingsOutput(response, request, route)
-                        : legacyEmbeddings(response);
+                ObjectNode out = envelope ? embeddingsOutput(response, request, route,
+                        new CallCredits(calls.billing(), route, CallType.EMBEDDING)) : legacyEmbeddings(response);
                 res.header(Exchange.CALL_ID, trace.id());
                 Exchange.json(res, 200, out);
             });
@@ -176,8 +176,8 @@ public final class AigneGateway {
                                     image.mediaType() != null ? image.mediaType() : "image/png")
                             : AigneChatCodec.file(image.url(), null, image.mediaType()));
                 }
-                out.set("usage", Json.object().put("inputTokens", usage.inputTokens())
-                        .put("outputTokens", usage.outputTokens()));
+                out.set("usage", usageOutput(usage, new CallCredits(calls.billing(), route, CallType.IMAGE),
+                        request.size(), request.quality()));
                 out.put("model", route.upstreamModel());
                 out.put("modelWithProvider", modelWithProvider(route));
                 res.header(Exchange.CALL_ID, trace.id());
@@ -214,8 +214,8 @@ public final class AigneGateway {
                             : AigneChatCodec.file(video.url(), null, mediaType));
                 }
                 out.put("seconds", usage.videoSeconds());
-                out.set("usage", Json.object().put("inputTokens", usage.inputTokens())
-                        .put("outputTokens", usage.outputTokens()));
+                out.set("usage", usageOutput(usage, new CallCredits(calls.billing(), route, CallType.VIDEO), null,
+                        null));
                 out.put("model", route.upstreamModel());
                 out.put("modelWithProvider", modelWithProvider(route));
                 res.header(Exchange.CALL_ID, trace.id());
@@ -341,13 +341,22 @@ public final class AigneGateway {
         return texts;
     }
 
-    private static ObjectNode embeddingsOutput(EmbeddingResponse response, EmbeddingRequest request, Route route) {
+    /** A media or embeddings answer's usage: its tokens and, with billing on, what the call cost. */
+    private static ObjectNode usageOutput(Usage usage, CallCredits credits, String size, String quality) {
+        ObjectNode out = Json.object().put("inputTokens", usage.inputTokens()).put("outputTokens", usage.outputTokens());
+        credits.addTo(out, usage, size, quality);
+        return out;
+    }
+
+    private static ObjectNode embeddingsOutput(EmbeddingResponse response, EmbeddingRequest request, Route route,
+                                               CallCredits credits) {
         ObjectNode out = Json.object();
         ArrayNode embeddings = out.putArray("embeddings");
         for (float[] vector : response.vectors()) {
             embeddings.add(vector(vector));
         }
-        out.set("usage", Json.object().put("inputTokens", response.usage().inputTokens()).put("outputTokens", 0));
+        // An embedding has no output; some providers report total tokens there, which the clients would misread.
+        out.set("usage", usageOutput(response.usage(), credits, null, null).put("outputTokens", 0));
         out.put("model", response.model() != null ? response.model() : route.upstreamModel());
         out.put("modelWithProvider", modelWithProvider(route));
         return out;

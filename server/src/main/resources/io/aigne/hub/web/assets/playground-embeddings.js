@@ -25,7 +25,6 @@ async function run() {
   if (texts.length === 0) return showError(errors, new Error('Texts: type at least one line.'));
   if (texts.length > MAX_LINES) return showError(errors, new Error(`Texts: at most ${MAX_LINES} lines at once.`));
   const model = picker.select.value;
-  const rate = picker.chosen();
   embed.disabled = true;
   const started = performance.now();
   try {
@@ -34,8 +33,7 @@ async function run() {
     const totalMs = performance.now() - started;
     const vectors = out.embeddings || [];
     const tokens = out.usage ? out.usage.inputTokens : null;
-    const perToken = rate ? Number(rate.input_credits_per_token) : NaN;
-    const credits = tokens !== null && Number.isFinite(perToken) && perToken > 0 ? String(perToken * tokens) : null;
+    const credits = out.usage ? out.usage.aigneHubCredits : null;
     show(texts, vectors, { model: out.modelWithProvider || model, inputTokens: tokens, outputTokens: 0, credits,
       totalMs });
   } catch (e) {

@@ -30,7 +30,6 @@ async function run() {
   if (!text) return showError(errors, new Error('Prompt: describe the image to make.'));
   if (!Number.isInteger(n) || n < 1 || n > 4) return showError(errors, new Error('Count must be a whole number from 1 to 4.'));
   const model = picker.select.value;
-  const rate = picker.chosen();
   const input = { prompt: text, n, outputFileType: 'url', modelOptions: { model } };
   if (size.value) input.size = size.value;
   generate.disabled = true;
@@ -40,9 +39,8 @@ async function run() {
     const out = await api('/api/v2/image', { method: 'POST', body: { input, agent: '$IMAGE_MODEL' } });
     const totalMs = performance.now() - started;
     const images = out.images || [];
-    // The image door does not report credits; the list's per-image price gives them when a rate is set.
-    const perImage = rate ? Number(rate.output_credits_per_token) : NaN;
-    const credits = Number.isFinite(perImage) && perImage > 0 ? String(perImage * images.length) : null;
+    // What the hub charged, at the size and quality asked (only when credit billing is on).
+    const credits = out.usage ? out.usage.aigneHubCredits : null;
     gallery.prepend(result(text, out.modelWithProvider || model, images, { totalMs, credits }));
     render(status, `${images.length === 1 ? 'One image' : `${images.length} images`} generated in ${fmt.ms(totalMs)}.`);
   } catch (e) {

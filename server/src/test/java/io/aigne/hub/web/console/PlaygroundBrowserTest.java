@@ -185,6 +185,8 @@ class PlaygroundBrowserTest {
         assertThat(matrix.locator("tbody tr")).hasCount(3);
         assertThat(matrix.locator("tbody tr").nth(1).locator("td").nth(2)).hasText("1.000");
         assertThat(page.locator(".result-stats")).containsText("ms");
+        // 3 × 5 tokens at 0.0001 credits, as the hub charged them (usage.aigneHubCredits).
+        assertThat(page.locator(".result-stats")).containsText("0.0015 credits");
         browser.screenshot(page, "playground-embeddings");
     }
 

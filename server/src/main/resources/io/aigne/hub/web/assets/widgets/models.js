@@ -3,7 +3,7 @@
 import { api, field, h } from '../hub.js';
 
 /**
- * type: 'chat', 'image_generation' or 'embedding'. Answers {element, select, load(), choose(key), chosen()}; load() fills the list and
+ * type: 'chat', 'image_generation' or 'embedding'. Answers {element, select, load(), choose(key)}; load() fills the list and
  * answers how many models it holds (throws ApiError when the list cannot be read).
  */
 export function modelPicker(type, label = 'Model') {
@@ -11,14 +11,11 @@ export function modelPicker(type, label = 'Model') {
   const select = h('select', { name: 'model', required: true,
     onchange: () => localStorage.setItem(storageKey, select.value) }, h('option', { value: '' }, 'Loading models…'));
   const element = field(label, select);
-  const entries = new Map();
 
   async function load(preferred) {
     const models = await api('/api/ai/models', { query: { type } });
     const byProvider = new Map();
-    entries.clear();
     for (const m of models) {
-      entries.set(m.key, m);
       const group = m.providerDisplayName || m.provider;
       if (!byProvider.has(group)) byProvider.set(group, []);
       byProvider.get(group).push(m);
@@ -49,8 +46,5 @@ export function modelPicker(type, label = 'Model') {
     return !!option;
   }
 
-  /** The list's entry for the chosen model: {key, model, provider, input_credits_per_token, …}. */
-  const chosen = () => entries.get(select.value);
-
-  return { element, select, load, choose, chosen };
+  return { element, select, load, choose };
 }
