@@ -50,15 +50,24 @@ public final class Html {
                 <meta name="viewport" content="width=device-width, initial-scale=1">
                 <title>%s · AIGNE Hub</title>
                 <style>
-                body{font-family:system-ui,sans-serif;max-width:28rem;margin:4rem auto;padding:0 1rem;color:#222}
-                h1{font-size:1.4rem}label{display:block;margin:.8rem 0 .2rem}
-                input[type=text],input[type=password]{width:100%%;padding:.5rem;box-sizing:border-box}
-                button{margin-top:1rem;margin-right:.5rem;padding:.5rem 1.2rem}.error{color:#b00020}.muted{color:#666}
-                a.button{display:inline-block;padding:.5rem 1.2rem;border:1px solid #555;border-radius:4px;color:#222;background:#f3f3f3;text-decoration:none}
+                body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2330;
+                background:#f6f7f9;line-height:1.45}
+                .top{background:#141a26;color:#e8ecf4;padding:.7rem 1rem;font-weight:700}
+                main{max-width:26rem;margin:3rem auto;padding:1.5rem;background:#fff;border:1px solid #d9dde5;
+                border-radius:8px}
+                h1{font-size:1.4rem;margin:0 0 1rem}label{display:block;margin:.8rem 0 .2rem;font-weight:500}
+                input[type=text],input[type=password],input[type=number]{width:100%%;padding:.5rem;box-sizing:border-box;
+                border:1px solid #b9c0cc;border-radius:6px;font:inherit}
+                button,a.button{display:inline-block;margin-top:1rem;margin-right:.5rem;padding:.5rem 1.2rem;font:inherit;
+                border-radius:6px;border:1px solid #2456d6;background:#2456d6;color:#fff;cursor:pointer;
+                text-decoration:none}
+                a.button{margin-top:0;background:#fff;color:#2456d6}
+                :focus-visible{outline:3px solid #7aa2ff;outline-offset:2px}
+                .error{color:#b00020}.muted{color:#5b6475}
                 </style></head>
-                <body><h1>%s</h1>
+                <body><div class="top">AIGNE Hub</div><main><h1>%s</h1>
                 %s
-                </body></html>
+                </main></body></html>
                 """.formatted(escape(title), escape(title), body);
         sendDocument(res, status, page,
                 "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
