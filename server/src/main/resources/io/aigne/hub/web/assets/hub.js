@@ -111,8 +111,8 @@ export function table(columns, rows, { empty = 'Nothing yet.', caption } = {}) {
     h('table', {},
       caption ? h('caption', { class: 'visually-hidden' }, caption) : null,
       h('thead', {}, h('tr', {}, columns.map(c => h('th', { scope: 'col', class: c.numeric ? 'num' : null }, c.label)))),
-      h('tbody', {}, rows.map(r => h('tr', {}, columns.map(c => h('td', { class: c.numeric ? 'num' : null },
-        valueOf(c.value(r)))))))));
+      h('tbody', {}, rows.map(r => h('tr', {}, columns.map(c => h('td', { class: c.numeric ? 'num' : null,
+        'data-label': c.label }, h('div', { class: 'cell' }, valueOf(c.value(r))))))))));
 }
 
 function valueOf(v) {
