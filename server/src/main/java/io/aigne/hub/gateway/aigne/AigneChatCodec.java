@@ -14,6 +14,7 @@ import static io.aigne.hub.gateway.JsonFields.wrongType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aigne.hub.gateway.ContentParts;
 import io.aigne.hub.gateway.canonical.ChatRequest;
 import io.aigne.hub.gateway.canonical.ChatResponse;
 import io.aigne.hub.gateway.canonical.ContentPart;
@@ -32,6 +33,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * The AIGNE ChatModel input ({@code messages} with content parts, {@code tools}, {@code toolChoice},
@@ -184,8 +186,8 @@ public final class AigneChatCodec {
             String role = requiredString(message, "role", at);
             JsonNode cacheControl = object(message, "cacheControl", at);
             switch (role) {
-                case "system" -> system.addAll(markLastText(texts(message, at), cacheControl));
-                case "user" -> user(withCacheControl(userContent(message, at), cacheControl));
+                case "system" -> system.addAll(markLastText(TEXTS.read(message, at), cacheControl));
+                case "user" -> user(withCacheControl(USER_CONTENT.read(message, at), cacheControl));
                 case "agent" -> agent(message, at, cacheControl);
                 case "tool" -> tool(message, at);
                 default -> throw ApiException.invalid(path(at, "role"), path(at, "role")
@@ -209,12 +211,9 @@ public final class AigneChatCodec {
 
         private void agent(JsonNode message, String at, JsonNode cacheControl) {
             List<ContentPart> parts = new ArrayList<>();
-            JsonNode content = message.get("content");
-            if (content != null && !content.isNull()) {
-                for (ContentPart.Text text : texts(message, at)) {
-                    if (!text.text().isEmpty()) {
-                        parts.add(text);
-                    }
+            for (ContentPart.Text text : TEXTS_OR_NONE.read(message, at)) {
+                if (!text.text().isEmpty()) {
+                    parts.add(text);
                 }
             }
             ArrayNode calls = array(message, "toolCalls", at);
@@ -230,66 +229,33 @@ public final class AigneChatCodec {
 
         private void tool(JsonNode message, String at) {
             String callId = requiredString(message, "toolCallId", at);
-            JsonNode content = message.get("content");
-            List<ContentPart> result = content == null || content.isNull() ? List.of()
-                    : List.copyOf(texts(message, at));
+            List<ContentPart> result = List.copyOf(TEXTS_OR_NONE.read(message, at));
             user(List.of(new ContentPart.ToolResult(callId, null, result, false)));
         }
     }
 
-    /** Content that may only hold text: a string, or text parts. */
-    private static List<ContentPart.Text> texts(JsonNode message, String at) {
-        String contentPath = path(at, "content");
-        JsonNode content = message.get("content");
-        if (content == null || content.isNull()) {
-            throw ApiException.invalid(contentPath, contentPath + " is required");
-        }
-        if (content.isTextual()) {
-            return List.of(new ContentPart.Text(content.asText()));
-        }
-        if (!content.isArray()) {
-            throw wrongType(contentPath, "a string or an array of text parts");
-        }
-        List<ContentPart.Text> texts = new ArrayList<>();
-        for (int i = 0; i < content.size(); i++) {
-            String partPath = contentPath + "[" + i + "]";
-            JsonNode part = content.get(i);
-            if (!part.isObject() || !"text".equals(part.path("type").asText())) {
-                throw wrongType(partPath, "a text part ({\"type\": \"text\", \"text\": \"...\"}) in this message");
-            }
-            texts.add(text(part, partPath));
-        }
-        return texts;
-    }
+    /** This door names the path bare: {@code input.messages[0].content is required}. */
+    private static final Function<String, ApiException> REQUIRED =
+            at -> ApiException.invalid(at, at + " is required");
+
+    /** Content that may only hold text: a string, or text parts (which may carry a cacheControl marker). */
+    private static final ContentParts<ContentPart.Text> TEXTS = ContentParts.<ContentPart.Text>of(
+            "a string or an array of text parts", ContentPart.Text::new,
+            ContentParts.textOnly(ContentParts.TEXT_PART + " in this message", AigneChatCodec::text))
+            .required(REQUIRED);
+
+    /** Agent and tool messages may leave content out (null) when they only call tools or return nothing. */
+    private static final ContentParts<ContentPart.Text> TEXTS_OR_NONE = TEXTS.optional();
+
+    private static final ContentParts<ContentPart> USER_CONTENT = ContentParts.<ContentPart>of(
+            "a string or an array of content parts", ContentPart.Text::new,
+            ContentParts.typed("a content part object with a 'type'", AigneChatCodec::userPart)).required(REQUIRED);
 
     private static ContentPart.Text text(JsonNode part, String at) {
         return new ContentPart.Text(requiredString(part, "text", at), object(part, "cacheControl", at));
     }
 
-    private static List<ContentPart> userContent(JsonNode message, String at) {
-        String contentPath = path(at, "content");
-        JsonNode content = message.get("content");
-        if (content == null || content.isNull()) {
-            throw ApiException.invalid(contentPath, contentPath + " is required");
-        }
-        if (content.isTextual()) {
-            return List.of(new ContentPart.Text(content.asText()));
-        }
-        if (!content.isArray()) {
-            throw wrongType(contentPath, "a string or an array of content parts");
-        }
-        List<ContentPart> parts = new ArrayList<>();
-        for (int i = 0; i < content.size(); i++) {
-            parts.add(userPart(content.get(i), contentPath + "[" + i + "]"));
-        }
-        return parts;
-    }
-
-    private static ContentPart userPart(JsonNode part, String at) {
-        if (!part.isObject()) {
-            throw wrongType(at, "a content part object with a 'type'");
-        }
-        String type = requiredString(part, "type", at);
+    private static ContentPart userPart(String type, JsonNode part, String at) {
         return switch (type) {
             case "text" -> text(part, at);
             case "url" -> url(part, at);

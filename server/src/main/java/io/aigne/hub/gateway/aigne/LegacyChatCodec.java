@@ -14,6 +14,7 @@ import static io.aigne.hub.gateway.JsonFields.wrongType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aigne.hub.gateway.ContentParts;
 import io.aigne.hub.gateway.canonical.ChatRequest;
 import io.aigne.hub.gateway.canonical.ChatResponse;
 import io.aigne.hub.gateway.canonical.ContentPart;
@@ -119,7 +120,7 @@ final class LegacyChatCodec {
                     system.add(new ContentPart.Text(content));
                 }
             }
-            case "user" -> user(turns, userContent(message, at));
+            case "user" -> user(turns, USER_CONTENT.read(message, at));
             case "assistant" -> assistant(message, at, turns);
             case "tool" -> {
                 String callId = requiredString(message, "toolCallId", at);
@@ -146,34 +147,18 @@ final class LegacyChatCodec {
         }
     }
 
-    private static List<ContentPart> userContent(JsonNode message, String at) {
-        String contentPath = path(at, "content");
-        JsonNode content = message.get("content");
-        if (content == null || content.isNull()) {
-            return List.of();
-        }
-        if (content.isTextual()) {
-            return content.asText().isEmpty() ? List.of() : List.of(new ContentPart.Text(content.asText()));
-        }
-        if (!content.isArray()) {
-            throw wrongType(contentPath, "a string or an array of text and image_url parts");
-        }
-        List<ContentPart> parts = new ArrayList<>();
-        for (int i = 0; i < content.size(); i++) {
-            String partPath = contentPath + "[" + i + "]";
-            JsonNode part = content.get(i);
-            if (!part.isObject()) {
-                throw wrongType(partPath, "a content part object with a 'type'");
-            }
-            String type = requiredString(part, "type", partPath);
-            switch (type) {
-                case "text" -> parts.add(new ContentPart.Text(requiredString(part, "text", partPath)));
-                case "image_url" -> parts.add(image(part, partPath));
-                default -> throw ApiException.invalid(path(partPath, "type"), path(partPath, "type")
-                        + " must be text or image_url; got '" + type + "'");
-            }
-        }
-        return parts;
+    /** User content: a string, or text and image_url parts; null or an empty string is no content at all. */
+    private static final ContentParts<ContentPart> USER_CONTENT = ContentParts.<ContentPart>of(
+            "a string or an array of text and image_url parts", ContentPart.Text::new,
+            ContentParts.typed("a content part object with a 'type'", LegacyChatCodec::userPart)).dropEmptyText();
+
+    private static ContentPart userPart(String type, JsonNode part, String at) {
+        return switch (type) {
+            case "text" -> ContentParts.text(part, at);
+            case "image_url" -> image(part, at);
+            default -> throw ApiException.invalid(path(at, "type"), path(at, "type")
+                    + " must be text or image_url; got '" + type + "'");
+        };
     }
 
     /** {@code {"type": "image_url", "imageUrl": {"url"}}}; the OpenAI spelling {@code image_url} is taken too. */

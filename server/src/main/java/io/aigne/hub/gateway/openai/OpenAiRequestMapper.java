@@ -16,6 +16,7 @@ import static io.aigne.hub.gateway.JsonFields.wrongType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aigne.hub.gateway.ContentParts;
 import io.aigne.hub.gateway.canonical.ChatRequest;
 import io.aigne.hub.gateway.canonical.ContentPart;
 import io.aigne.hub.gateway.canonical.Message;
@@ -121,8 +122,8 @@ final class OpenAiRequestMapper {
             }
             String role = requiredString(message, "role", at);
             switch (role) {
-                case "system", "developer" -> system.addAll(texts(message, at));
-                case "user" -> user(userContent(message, at));
+                case "system", "developer" -> system.addAll(TEXTS.read(message, at));
+                case "user" -> user(USER_CONTENT.read(message, at));
                 case "assistant" -> assistant(message, at);
                 case "tool" -> tool(message, at);
                 case "function" -> throw ApiException.invalid(path(at, "role"), "the 'function' role is OpenAI's"
@@ -153,10 +154,7 @@ final class OpenAiRequestMapper {
             if (reasoning != null && !reasoning.isEmpty()) {
                 parts.add(new ContentPart.Reasoning(reasoning, null));
             }
-            JsonNode content = message.get("content");
-            if (content != null && !content.isNull()) {
-                parts.addAll(assistantContent(content, path(at, "content")));
-            }
+            parts.addAll(ASSISTANT_CONTENT.read(message, at));
             String refusal = string(message, "refusal", at);
             if (refusal != null && !refusal.isEmpty()) {
                 parts.add(new ContentPart.Text(refusal));
@@ -176,67 +174,43 @@ final class OpenAiRequestMapper {
 
         private void tool(JsonNode message, String at) {
             String callId = requiredString(message, "tool_call_id", at);
-            List<ContentPart> content = List.copyOf(texts(message, at));
+            List<ContentPart> content = List.copyOf(TEXTS.read(message, at));
             user(List.of(new ContentPart.ToolResult(callId, toolNames.get(callId), content, false)));
         }
     }
 
     /** System, developer and tool messages: a string, or an array of text parts. */
-    private static List<ContentPart.Text> texts(JsonNode message, String at) {
-        String contentPath = path(at, "content");
-        JsonNode content = message.get("content");
-        if (content == null || content.isNull()) {
-            throw ApiException.invalid(contentPath, "'" + contentPath + "' is required");
-        }
-        if (content.isTextual()) {
-            return List.of(new ContentPart.Text(content.asText()));
-        }
-        if (!content.isArray()) {
-            throw wrongType(contentPath, "a string or an array of text parts");
-        }
-        List<ContentPart.Text> texts = new ArrayList<>();
-        for (int i = 0; i < content.size(); i++) {
-            String partPath = contentPath + "[" + i + "]";
-            JsonNode part = content.get(i);
-            if (!part.isObject() || !"text".equals(part.path("type").asText())) {
-                throw wrongType(partPath, "a text part ({\"type\": \"text\", \"text\": \"...\"})");
-            }
-            texts.add(new ContentPart.Text(requiredString(part, "text", partPath)));
-        }
-        return texts;
-    }
+    private static final ContentParts<ContentPart.Text> TEXTS = ContentParts.<ContentPart.Text>of(
+            "a string or an array of text parts", ContentPart.Text::new,
+            ContentParts.textOnly(ContentParts.TEXT_PART, ContentParts::text)).required(ContentParts.REQUIRED);
 
-    private static List<ContentPart> userContent(JsonNode message, String at) {
-        String contentPath = path(at, "content");
-        JsonNode content = message.get("content");
-        if (content == null || content.isNull()) {
-            throw ApiException.invalid(contentPath, "'" + contentPath + "' is required");
-        }
-        if (content.isTextual()) {
-            return List.of(new ContentPart.Text(content.asText()));
-        }
-        if (!content.isArray()) {
-            throw wrongType(contentPath, "a string or an array of content parts");
-        }
-        List<ContentPart> parts = new ArrayList<>();
-        for (int i = 0; i < content.size(); i++) {
-            parts.add(userPart(content.get(i), contentPath + "[" + i + "]"));
-        }
-        return parts;
-    }
+    private static final ContentParts<ContentPart> USER_CONTENT = ContentParts.<ContentPart>of(
+            "a string or an array of content parts", ContentPart.Text::new,
+            ContentParts.typed("a content part object with a 'type'", OpenAiRequestMapper::userPart))
+            .required(ContentParts.REQUIRED);
 
-    private static ContentPart userPart(JsonNode part, String at) {
-        if (!part.isObject()) {
-            throw wrongType(at, "a content part object with a 'type'");
-        }
-        String type = requiredString(part, "type", at);
+    /** Assistant content: a string, or text and refusal parts; null or an empty string when it only calls tools. */
+    private static final ContentParts<ContentPart> ASSISTANT_CONTENT = ContentParts.<ContentPart>of(
+            "a string, an array of text parts, or null", ContentPart.Text::new,
+            ContentParts.typed("a content part object", OpenAiRequestMapper::assistantPart)).dropEmptyText();
+
+    private static ContentPart userPart(String type, JsonNode part, String at) {
         return switch (type) {
-            case "text" -> new ContentPart.Text(requiredString(part, "text", at));
+            case "text" -> ContentParts.text(part, at);
             case "image_url" -> image(part, at);
             case "file" -> file(part, at);
             case "input_audio" -> throw openAiOnly(path(at, "type"), "audio input");
             default -> throw ApiException.invalid(path(at, "type"), "'" + path(at, "type") + "' must be text,"
                     + " image_url or file; got '" + type + "'");
+        };
+    }
+
+    private static ContentPart assistantPart(String type, JsonNode part, String at) {
+        return switch (type) {
+            case "text" -> ContentParts.text(part, at);
+            case "refusal" -> new ContentPart.Text(requiredString(part, "refusal", at));
+            default -> throw ApiException.invalid(path(at, "type"), "'" + path(at, "type")
+                    + "' must be text or refusal in an assistant message; got '" + type + "'");
         };
     }
 
@@ -284,32 +258,6 @@ final class OpenAiRequestMapper {
         String lower = filename == null ? "" : filename.toLowerCase(Locale.ROOT);
         String mediaType = lower.endsWith(".txt") || lower.endsWith(".md") ? "text/plain" : "application/pdf";
         return new ContentPart.Document(mediaType, data, null, filename, null);
-    }
-
-    /** Assistant content: a string, or text and refusal parts. */
-    private static List<ContentPart> assistantContent(JsonNode content, String contentPath) {
-        if (content.isTextual()) {
-            return content.asText().isEmpty() ? List.of() : List.of(new ContentPart.Text(content.asText()));
-        }
-        if (!content.isArray()) {
-            throw wrongType(contentPath, "a string, an array of text parts, or null");
-        }
-        List<ContentPart> parts = new ArrayList<>();
-        for (int i = 0; i < content.size(); i++) {
-            String partPath = contentPath + "[" + i + "]";
-            JsonNode part = content.get(i);
-            if (!part.isObject()) {
-                throw wrongType(partPath, "a content part object");
-            }
-            String type = requiredString(part, "type", partPath);
-            switch (type) {
-                case "text" -> parts.add(new ContentPart.Text(requiredString(part, "text", partPath)));
-                case "refusal" -> parts.add(new ContentPart.Text(requiredString(part, "refusal", partPath)));
-                default -> throw ApiException.invalid(path(partPath, "type"), "'" + path(partPath, "type")
-                        + "' must be text or refusal in an assistant message; got '" + type + "'");
-            }
-        }
-        return parts;
     }
 
     private static ContentPart.ToolCall toolCall(JsonNode call, String at) {
