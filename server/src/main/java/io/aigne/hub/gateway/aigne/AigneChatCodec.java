@@ -15,6 +15,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigne.hub.gateway.ContentParts;
+import io.aigne.hub.gateway.FunctionTools;
+import io.aigne.hub.gateway.ResponseFormats;
+import io.aigne.hub.gateway.ToolChoices;
 import io.aigne.hub.gateway.canonical.ChatRequest;
 import io.aigne.hub.gateway.canonical.ChatResponse;
 import io.aigne.hub.gateway.canonical.ContentPart;
@@ -69,7 +72,7 @@ public final class AigneChatCodec {
         if (options == null) {
             options = Json.object();
         }
-        List<Tool> tools = tools(input);
+        List<Tool> tools = FunctionTools.read(input, "input", AigneChatCodec::tool);
         CacheConfig cache = CacheConfig.of(options);
         List<ContentPart.Text> system = conversation.system;
         List<Message> turns = conversation.turns;
@@ -78,8 +81,8 @@ public final class AigneChatCodec {
             system = cache.system ? markLastText(system, cache.marker) : system;
             turns = cache.lastMessage ? markLastMessage(turns, cache.marker) : turns;
         }
-        return new ChatRequest(model, system, turns, tools, toolChoice(input, options), responseFormat(input),
-                sampling(options), reasoning(options), stream, null);
+        return new ChatRequest(model, system, turns, tools, toolChoice(input, options),
+                RESPONSE_FORMAT.read(input, "input"), sampling(options), reasoning(options), stream, null);
     }
 
     /** The ChatModel output for a whole answer. */
@@ -354,70 +357,28 @@ public final class AigneChatCodec {
         return new ContentPart.ToolCall(id, name, text);
     }
 
-    private static List<Tool> tools(ObjectNode input) {
-        ArrayNode tools = array(input, "tools", "input");
-        if (tools == null) {
-            return List.of();
-        }
-        List<Tool> result = new ArrayList<>();
-        for (int i = 0; i < tools.size(); i++) {
-            result.add(tool(tools.get(i), "input.tools[" + i + "]"));
-        }
-        return result;
-    }
-
-    private static Tool tool(JsonNode tool, String at) {
-        if (!tool.isObject()) {
-            throw wrongType(at, "a tool object such as {\"type\": \"function\", \"function\": {...}}");
-        }
+    /** A function tool; {@code type} may be left out, and a tool may carry a cacheControl marker. */
+    private static Tool tool(JsonNode node, String at) {
+        ObjectNode tool = FunctionTools.toolObject(node, at);
         String type = string(tool, "type", at);
         if (type != null && !type.equals("function")) {
             throw ApiException.invalid(path(at, "type"), "only 'function' tools are supported; got '" + type + "'");
         }
-        ObjectNode function = requiredObject(tool, "function", at);
-        String functionPath = path(at, "function");
-        return new Tool(requiredString(function, "name", functionPath), string(function, "description", functionPath),
-                object(function, "parameters", functionPath), object(tool, "cacheControl", at));
+        Tool function = FunctionTools.function(tool, at, false);
+        return new Tool(function.name(), function.description(), function.parameters(),
+                object(tool, "cacheControl", at));
     }
 
     /** "auto", "none", "required", or one of the tools (the model must call it). */
     private static ToolChoice toolChoice(ObjectNode input, ObjectNode options) {
-        Boolean parallel = bool(options, "parallelToolCalls", "input.modelOptions");
-        JsonNode choice = input.get("toolChoice");
-        if (choice == null || choice.isNull()) {
-            return parallel == null ? null : new ToolChoice(ToolChoice.Mode.AUTO, null, parallel);
-        }
-        if (choice.isTextual()) {
-            ToolChoice.Mode mode = switch (choice.asText()) {
-                case "auto" -> ToolChoice.Mode.AUTO;
-                case "none" -> ToolChoice.Mode.NONE;
-                case "required" -> ToolChoice.Mode.ANY;
-                default -> throw ApiException.invalid("input.toolChoice", "input.toolChoice must be \"auto\","
-                        + " \"none\", \"required\" or one of the tools; got '" + choice.asText() + "'");
-            };
-            return new ToolChoice(mode, null, parallel);
-        }
-        return new ToolChoice(ToolChoice.Mode.TOOL, tool(choice, "input.toolChoice").name(), parallel);
+        return ToolChoices.read(input.get("toolChoice"), bool(options, "parallelToolCalls", "input.modelOptions"),
+                mode -> ApiException.invalid("input.toolChoice", "input.toolChoice must be \"auto\", \"none\","
+                        + " \"required\" or one of the tools; got '" + mode + "'"),
+                choice -> tool(choice, "input.toolChoice").name());
     }
 
-    private static ResponseFormat responseFormat(ObjectNode input) {
-        ObjectNode format = object(input, "responseFormat", "input");
-        if (format == null) {
-            return null;
-        }
-        String type = requiredString(format, "type", "input.responseFormat");
-        return switch (type) {
-            case "text" -> null;
-            case "json_schema" -> {
-                String at = "input.responseFormat.jsonSchema";
-                ObjectNode schema = requiredObject(format, "jsonSchema", "input.responseFormat");
-                yield new ResponseFormat(ResponseFormat.Kind.JSON_SCHEMA, requiredString(schema, "name", at),
-                        requiredObject(schema, "schema", at), bool(schema, "strict", at));
-            }
-            default -> throw ApiException.invalid("input.responseFormat.type", "input.responseFormat.type must be"
-                    + " text or json_schema; got '" + type + "'");
-        };
-    }
+    private static final ResponseFormats RESPONSE_FORMAT = ResponseFormats.of("responseFormat", "jsonSchema")
+            .withoutJsonObject().requireSchema().barePaths();
 
     /** The ChatModel options, and {@code maxTokens} / {@code topK} / {@code stop} when clients pass them as extras. */
     private static Sampling sampling(ObjectNode options) {

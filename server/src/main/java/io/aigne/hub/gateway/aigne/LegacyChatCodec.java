@@ -15,11 +15,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigne.hub.gateway.ContentParts;
+import io.aigne.hub.gateway.FunctionTools;
+import io.aigne.hub.gateway.ResponseFormats;
+import io.aigne.hub.gateway.ToolChoices;
 import io.aigne.hub.gateway.canonical.ChatRequest;
 import io.aigne.hub.gateway.canonical.ChatResponse;
 import io.aigne.hub.gateway.canonical.ContentPart;
 import io.aigne.hub.gateway.canonical.Message;
-import io.aigne.hub.gateway.canonical.ResponseFormat;
 import io.aigne.hub.gateway.canonical.Sampling;
 import io.aigne.hub.gateway.canonical.Tool;
 import io.aigne.hub.gateway.canonical.ToolChoice;
@@ -76,8 +78,8 @@ final class LegacyChatCodec {
         if (turns.isEmpty()) {
             throw ApiException.invalid("messages", "'messages' needs at least one user message with content");
         }
-        return new ChatRequest(model(body), system, turns, tools(body), toolChoice(body), responseFormat(body),
-                sampling(body), null, stream, null);
+        return new ChatRequest(model(body), system, turns, FunctionTools.read(body, "", LegacyChatCodec::tool),
+                toolChoice(body), RESPONSE_FORMAT.read(body, ""), sampling(body), null, stream, null);
     }
 
     /** A whole answer: the text twice (as {@code text} and {@code content}), tool calls only when there are some. */
@@ -197,63 +199,22 @@ final class LegacyChatCodec {
         }
     }
 
-    private static List<Tool> tools(ObjectNode body) {
-        ArrayNode tools = array(body, "tools", "");
-        List<Tool> list = new ArrayList<>();
-        if (tools == null) {
-            return list;
-        }
-        for (int i = 0; i < tools.size(); i++) {
-            String at = "tools[" + i + "]";
-            ObjectNode function = requiredObject(tools.get(i), "function", at);
-            String functionPath = path(at, "function");
-            list.add(new Tool(requiredString(function, "name", functionPath),
-                    string(function, "description", functionPath),
-                    requiredObject(function, "parameters", functionPath)));
-        }
-        return list;
+    /** Tools are taken as the original took them: {@code type} unchecked, {@code parameters} required. */
+    private static Tool tool(JsonNode tool, String at) {
+        return FunctionTools.function(tool, at, true);
     }
 
     private static ToolChoice toolChoice(ObjectNode body) {
-        JsonNode choice = body.get("toolChoice");
-        if (choice == null || choice.isNull()) {
-            return null;
-        }
-        if (choice.isTextual()) {
-            return switch (choice.asText()) {
-                case "auto" -> ToolChoice.AUTO;
-                case "none" -> new ToolChoice(ToolChoice.Mode.NONE, null, null);
-                case "required" -> new ToolChoice(ToolChoice.Mode.ANY, null, null);
-                default -> throw ApiException.invalid("toolChoice", "'toolChoice' must be auto, none, required or"
-                        + " {\"type\": \"function\", \"function\": {\"name\": ...}}");
-            };
-        }
-        ObjectNode function = requiredObject(choice, "function", "toolChoice");
-        return new ToolChoice(ToolChoice.Mode.TOOL, requiredString(function, "name", "toolChoice.function"), null);
+        return ToolChoices.read(body.get("toolChoice"), null,
+                mode -> ApiException.invalid("toolChoice", "'toolChoice' must be auto, none, required or"
+                        + " {\"type\": \"function\", \"function\": {\"name\": ...}}"),
+                choice -> requiredString(requiredObject(choice, "function", "toolChoice"), "name",
+                        "toolChoice.function"));
     }
 
     /** json_schema as given; json_object asks for any JSON object (the original let it fall back to text). */
-    private static ResponseFormat responseFormat(ObjectNode body) {
-        ObjectNode format = object(body, "responseFormat", "");
-        if (format == null) {
-            return null;
-        }
-        String type = string(format, "type", "responseFormat");
-        if (type == null || type.equals("text")) {
-            return null;
-        }
-        return switch (type) {
-            case "json_object" -> ResponseFormat.JSON_OBJECT;
-            case "json_schema" -> {
-                ObjectNode schema = requiredObject(format, "jsonSchema", "responseFormat");
-                String at = "responseFormat.jsonSchema";
-                yield new ResponseFormat(ResponseFormat.Kind.JSON_SCHEMA, requiredString(schema, "name", at),
-                        requiredObject(schema, "schema", at), bool(schema, "strict", at));
-            }
-            default -> throw ApiException.invalid("responseFormat.type", "'responseFormat.type' must be text,"
-                    + " json_object or json_schema; got '" + type + "'");
-        };
-    }
+    private static final ResponseFormats RESPONSE_FORMAT = ResponseFormats.of("responseFormat", "jsonSchema")
+            .typeOptional().requireSchema();
 
     private static Sampling sampling(ObjectNode body) {
         return new Sampling(positiveInt(body, "maxTokens", ""), range(body, "temperature", 0, 2),

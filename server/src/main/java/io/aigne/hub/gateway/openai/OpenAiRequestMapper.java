@@ -17,11 +17,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aigne.hub.gateway.ContentParts;
+import io.aigne.hub.gateway.FunctionTools;
+import io.aigne.hub.gateway.ResponseFormats;
+import io.aigne.hub.gateway.ToolChoices;
 import io.aigne.hub.gateway.canonical.ChatRequest;
 import io.aigne.hub.gateway.canonical.ContentPart;
 import io.aigne.hub.gateway.canonical.Message;
 import io.aigne.hub.gateway.canonical.Reasoning;
-import io.aigne.hub.gateway.canonical.ResponseFormat;
 import io.aigne.hub.gateway.canonical.Sampling;
 import io.aigne.hub.gateway.canonical.Tool;
 import io.aigne.hub.gateway.canonical.ToolChoice;
@@ -57,8 +59,10 @@ final class OpenAiRequestMapper {
         }
         String user = string(body, "user", "");
         String safetyIdentifier = string(body, "safety_identifier", "");
-        return new ChatRequest(model, conversation.system, conversation.turns, tools(body), toolChoice(body),
-                responseFormat(body), sampling(body), reasoning(body), Boolean.TRUE.equals(bool(body, "stream", "")),
+        List<Tool> tools = FunctionTools.read(body, "", OpenAiRequestMapper::tool);
+        return new ChatRequest(model, conversation.system, conversation.turns, tools, toolChoice(body),
+                RESPONSE_FORMAT.read(body, ""), sampling(body), reasoning(body),
+                Boolean.TRUE.equals(bool(body, "stream", "")),
                 user != null ? user : safetyIdentifier);
     }
 
@@ -276,47 +280,26 @@ final class OpenAiRequestMapper {
         return new ContentPart.ToolCall(id, name, arguments == null ? "{}" : arguments);
     }
 
-    private static List<Tool> tools(ObjectNode body) {
-        ArrayNode tools = array(body, "tools", "");
-        if (tools == null) {
-            return List.of();
+    /** Function tools only: {@code type} is required, and the declaration's {@code parameters} optional. */
+    private static Tool tool(JsonNode node, String at) {
+        ObjectNode tool = FunctionTools.toolObject(node, at);
+        String type = requiredString(tool, "type", at);
+        if (!type.equals("function")) {
+            throw ApiException.invalid(path(at, "type"), "only 'function' tools can be sent to this model; got '"
+                    + type + "'");
         }
-        List<Tool> result = new ArrayList<>();
-        for (int i = 0; i < tools.size(); i++) {
-            String at = "tools[" + i + "]";
-            JsonNode tool = tools.get(i);
-            if (!tool.isObject()) {
-                throw wrongType(at, "a tool object such as {\"type\": \"function\", \"function\": {...}}");
-            }
-            String type = requiredString(tool, "type", at);
-            if (!type.equals("function")) {
-                throw ApiException.invalid(path(at, "type"), "only 'function' tools can be sent to this model; got '"
-                        + type + "'");
-            }
-            ObjectNode function = requiredObject(tool, "function", at);
-            String functionPath = path(at, "function");
-            result.add(new Tool(requiredString(function, "name", functionPath),
-                    string(function, "description", functionPath), object(function, "parameters", functionPath)));
-        }
-        return result;
+        return FunctionTools.function(tool, at, false);
     }
 
     private static ToolChoice toolChoice(ObjectNode body) {
-        Boolean parallel = bool(body, "parallel_tool_calls", "");
-        JsonNode choice = body.get("tool_choice");
-        if (choice == null || choice.isNull()) {
-            return parallel == null ? null : new ToolChoice(ToolChoice.Mode.AUTO, null, parallel);
-        }
-        if (choice.isTextual()) {
-            ToolChoice.Mode mode = switch (choice.asText()) {
-                case "auto" -> ToolChoice.Mode.AUTO;
-                case "none" -> ToolChoice.Mode.NONE;
-                case "required" -> ToolChoice.Mode.ANY;
-                default -> throw ApiException.invalid("tool_choice", "'tool_choice' must be \"auto\", \"none\","
-                        + " \"required\" or {\"type\": \"function\", \"function\": {\"name\": ...}}");
-            };
-            return new ToolChoice(mode, null, parallel);
-        }
+        return ToolChoices.read(body.get("tool_choice"), bool(body, "parallel_tool_calls", ""),
+                mode -> ApiException.invalid("tool_choice", "'tool_choice' must be \"auto\", \"none\", \"required\""
+                        + " or {\"type\": \"function\", \"function\": {\"name\": ...}}"),
+                OpenAiRequestMapper::namedTool);
+    }
+
+    /** {@code {"type": "function", "function": {"name": ...}}}: the one tool the model must call. */
+    private static String namedTool(JsonNode choice) {
         if (!choice.isObject()) {
             throw wrongType("tool_choice", "a string or an object");
         }
@@ -326,29 +309,10 @@ final class OpenAiRequestMapper {
                     + " got '" + type + "'");
         }
         ObjectNode function = requiredObject(choice, "function", "tool_choice");
-        return new ToolChoice(ToolChoice.Mode.TOOL, requiredString(function, "name", "tool_choice.function"),
-                parallel);
+        return requiredString(function, "name", "tool_choice.function");
     }
 
-    private static ResponseFormat responseFormat(ObjectNode body) {
-        ObjectNode format = object(body, "response_format", "");
-        if (format == null) {
-            return null;
-        }
-        String type = requiredString(format, "type", "response_format");
-        return switch (type) {
-            case "text" -> null;
-            case "json_object" -> ResponseFormat.JSON_OBJECT;
-            case "json_schema" -> {
-                ObjectNode schema = requiredObject(format, "json_schema", "response_format");
-                String at = "response_format.json_schema";
-                yield new ResponseFormat(ResponseFormat.Kind.JSON_SCHEMA, requiredString(schema, "name", at),
-                        object(schema, "schema", at), bool(schema, "strict", at));
-            }
-            default -> throw ApiException.invalid("response_format.type", "'response_format.type' must be text,"
-                    + " json_object or json_schema; got '" + type + "'");
-        };
-    }
+    private static final ResponseFormats RESPONSE_FORMAT = ResponseFormats.of("response_format", "json_schema");
 
     /** {@code max_completion_tokens} is OpenAI's current name; {@code max_tokens} the one older clients send. */
     private static Sampling sampling(ObjectNode body) {
