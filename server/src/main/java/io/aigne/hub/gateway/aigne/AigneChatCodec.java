@@ -203,13 +203,7 @@ public final class AigneChatCodec {
             if (parts.isEmpty()) {
                 return;
             }
-            if (!turns.isEmpty() && turns.getLast().role() == Message.Role.USER) {
-                List<ContentPart> merged = new ArrayList<>(turns.getLast().content());
-                merged.addAll(parts);
-                turns.set(turns.size() - 1, new Message(Message.Role.USER, merged));
-            } else {
-                turns.add(new Message(Message.Role.USER, parts));
-            }
+            Message.appendUserTurn(turns, parts);
         }
 
         private void agent(JsonNode message, String at, JsonNode cacheControl) {

@@ -140,13 +140,7 @@ final class LegacyChatCodec {
         if (parts.isEmpty()) {
             return;
         }
-        if (!turns.isEmpty() && turns.getLast().role() == Message.Role.USER) {
-            List<ContentPart> merged = new ArrayList<>(turns.getLast().content());
-            merged.addAll(parts);
-            turns.set(turns.size() - 1, new Message(Message.Role.USER, merged));
-        } else {
-            turns.add(new Message(Message.Role.USER, parts));
-        }
+        Message.appendUserTurn(turns, parts);
     }
 
     /** User content: a string, or text and image_url parts; null or an empty string is no content at all. */

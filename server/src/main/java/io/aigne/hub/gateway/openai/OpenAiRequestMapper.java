@@ -139,13 +139,7 @@ final class OpenAiRequestMapper {
         }
 
         private void user(List<ContentPart> parts) {
-            if (!turns.isEmpty() && turns.getLast().role() == Message.Role.USER) {
-                List<ContentPart> merged = new ArrayList<>(turns.getLast().content());
-                merged.addAll(parts);
-                turns.set(turns.size() - 1, new Message(Message.Role.USER, merged));
-            } else {
-                turns.add(new Message(Message.Role.USER, parts));
-            }
+            Message.appendUserTurn(turns, parts);
         }
 
         private void assistant(JsonNode message, String at) {
